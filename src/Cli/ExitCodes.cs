@@ -1,0 +1,36 @@
+using Seq2Seq.Audio;
+
+namespace Seq2Seq.Cli;
+
+/// <summary>Process exit codes: 0 ok, 1 usage, 2 input or model error, 130 interrupted (Ctrl-C).</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0, Usage = 1, InputError = 2, Interrupted = 130;
+
+    /// <summary>Runs a verb, turning expected failures into a one-line message on stderr and an exit code.</summary>
+    public static async Task<int> Run(Func<CancellationToken, Task<int>> action, CancellationToken ct)
+    {
+        try
+        {
+            return await action(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("s2s: interrupted");
+            return Interrupted;
+        }
+        catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or InvalidDataException
+                                   or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"s2s: error: {OneLine(e.Message)}");
+            return InputError;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"s2s: error: {OneLine(e.Message)}");
+            return Usage;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Seq2Seq.Cli.Commands;
+
+namespace Seq2Seq.Cli;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("s2s — streaming speech-to-text (Seq2Seq).")
+        {
+            InfoCommand.Create(),
+            FeaturesCommand.Create(),
+        };
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+}

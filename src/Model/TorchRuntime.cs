@@ -1,0 +1,47 @@
+using System.Reflection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model;
+
+/// <summary>What the loaded TorchSharp/libtorch runtime is and which device it computes on.</summary>
+/// <param name="TorchSharpVersion">Managed TorchSharp package version.</param>
+/// <param name="LibTorchVersion">Native libtorch version.</param>
+/// <param name="CudaAvailable">Whether libtorch sees a CUDA device.</param>
+/// <param name="Threads">Intra-op CPU threads libtorch uses.</param>
+public sealed record TorchRuntimeInfo(string TorchSharpVersion, string LibTorchVersion, bool CudaAvailable, int Threads);
+
+/// <summary>Entry point to the native runtime: versions and device selection.</summary>
+public static class TorchRuntime
+{
+    /// <summary>Loads libtorch (first call) and describes it.</summary>
+    public static TorchRuntimeInfo Describe()
+    {
+        string managed = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
+        return new TorchRuntimeInfo(managed.Split('+')[0], torch.__version__, cuda.is_available(), get_num_threads());
+    }
+
+    /// <summary>Resolves a device choice; asking for CUDA where none is available is an error.</summary>
+    /// <exception cref="InvalidOperationException">CUDA was asked for but is not available.</exception>
+    public static Device Resolve(DeviceChoice choice) => choice switch
+    {
+        DeviceChoice.Cpu => CPU,
+        DeviceChoice.Cuda when cuda.is_available() => CUDA,
+        DeviceChoice.Cuda => throw new InvalidOperationException(
+            "--device cuda: CUDA is not available (this is a CPU build of libtorch, or no GPU/driver is present; " +
+            "build with -p:TorchBackend=cuda on a machine with the CUDA packages)"),
+        DeviceChoice.Auto => cuda.is_available() ? CUDA : CPU,
+        _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, "unknown device choice"),
+    };
+
+    /// <summary>A tiny computation proving the native library runs: returns 1·4 + 2·5 + 3·6 = 32.</summary>
+    public static float SmokeTest(DeviceChoice choice = DeviceChoice.Cpu)
+    {
+        using var scope = NewDisposeScope();
+        var device = Resolve(choice);
+        var a = tensor(new float[] { 1, 2, 3 }, device: device);
+        var b = tensor(new float[] { 4, 5, 6 }, device: device);
+        return a.dot(b).cpu().item<float>();
+    }
+}
