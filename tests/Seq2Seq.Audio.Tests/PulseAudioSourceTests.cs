@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Seq2Seq.Audio;
+
+namespace Seq2Seq.Audio.Tests;
+
+/// <summary>
+/// Captures from a virtual microphone: a private PulseAudio server (started here) with a null sink; paplay plays a
+/// WAV into the sink and <see cref="PulseAudioSource"/> records the sink's monitor.
+/// </summary>
+public sealed class PulseAudioSourceTests
+{
+    [Fact]
+    public async Task Capture_FromVirtualMicrophone_GetsThePlayedAudioBack()
+    {
+        await using var server = await VirtualMicrophone.StartAsync();
+        string wav = Path.Combine(server.Directory, "chirp.wav");
+        var played = Enumerable.Range(0, 16000).Select(i => 0.5f * (float)Math.Sin(2 * Math.PI * (200 + 0.1 * i) * i / 16000)).ToArray();
+        WavWriter.Write(wav, played, 16000);
+
+        var source = new PulseAudioSource(new MicrophoneOptions { Server = server.Address, Device = server.MonitorSource });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var captured = new List<float>();
+        Task? player = null;
+        await foreach (var chunk in source.ReadAsync(cts.Token))
+        {
+            captured.AddRange(chunk.Samples);
+            player ??= Task.Run(() => server.Play(wav));
+            if (captured.Count >= 16000 * 3) break;
+        }
+        await player!;
+        Assert.Equal(0, source.DroppedChunks);
+
+        // Find the played chirp in the capture by normalised cross-correlation.
+        var y = captured.ToArray();
+        double best = 0;
+        for (int lag = 0; lag + played.Length <= y.Length; lag += 1)
+        {
+            double dot = 0, ey = 0;
+            for (int i = 0; i < played.Length; i += 4) { dot += played[i] * y[lag + i]; ey += y[lag + i] * y[lag + i]; }
+            double ex = played.Where((_, i) => i % 4 == 0).Sum(v => (double)v * v);
+            if (ey > 0) best = Math.Max(best, dot / Math.Sqrt(ex * ey));
+        }
+        Assert.True(best > 0.9, $"best normalised correlation {best:F3}");
+    }
+}
+
+/// <summary>A private PulseAudio daemon on a unix socket in a temp directory, with one null sink.</summary>
+internal sealed class VirtualMicrophone : IAsyncDisposable
+{
+    private readonly Process _daemon;
+
+    private VirtualMicrophone(Process daemon, string directory) => (_daemon, Directory) = (daemon, directory);
+
+    public string Directory { get; }
+    public string Address => $"unix:{Path.Combine(Directory, "native")}";
+    public string MonitorSource => "s2s_null.monitor";
+
+    public static async Task<VirtualMicrophone> StartAsync()
+    {
+        string dir = System.IO.Directory.CreateTempSubdirectory("s2s-pulse-").FullName;
+        var psi = new ProcessStartInfo("pulseaudio") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--disable-shm",
+                     "-L", $"module-native-protocol-unix socket={dir}/native auth-anonymous=1",
+                     "-L", "module-null-sink sink_name=s2s_null rate=16000 channels=1" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = dir;
+        psi.Environment["XDG_RUNTIME_DIR"] = dir;
+        psi.Environment["XDG_CONFIG_HOME"] = dir;
+        var daemon = Process.Start(psi)!;
+        _ = daemon.StandardError.ReadToEndAsync();
+        _ = daemon.StandardOutput.ReadToEndAsync();
+        var mic = new VirtualMicrophone(daemon, dir);
+        for (int i = 0; i < 100 && !File.Exists(Path.Combine(dir, "native")); i++) await Task.Delay(100);
+        if (!File.Exists(Path.Combine(dir, "native"))) { await mic.DisposeAsync(); throw new InvalidOperationException("pulseaudio did not start"); }
+        return mic;
+    }
+
+    public void Play(string wav) => FileAudioSourceTests.Run("paplay", "--server", Address, "--device", "s2s_null", wav);
+
+    public async ValueTask DisposeAsync()
+    {
+        try { _daemon.Kill(); } catch (InvalidOperationException) { }
+        await _daemon.WaitForExitAsync();
+        _daemon.Dispose();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
