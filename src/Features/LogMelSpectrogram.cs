@@ -37,6 +37,7 @@ public sealed class LogMelSpectrogram
     public FeatureChunk Compute(ReadOnlySpan<float> samples)
     {
         int half = Options.FftSize / 2, frames = (int)FrameCount(samples.Length), bins = Options.MelBins;
+        if (frames == 0) return new FeatureChunk([], 0, bins, 0);
         var padded = new float[samples.Length + 2 * half];
         for (int i = 0; i < padded.Length; i++) padded[i] = samples[Reflect(i - half, samples.Length)];
         var data = new float[frames * bins];

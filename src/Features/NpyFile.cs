@@ -7,7 +7,7 @@ namespace Seq2Seq.Features;
 /// <summary>NumPy <c>.npy</c> (format 1.0) for 2-D little-endian float32 arrays.</summary>
 public static partial class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Writes a C-order float32 array of shape (rows, columns).</summary>
     public static void Write(Stream stream, ReadOnlySpan<float> data, int rows, int columns)
@@ -17,7 +17,7 @@ public static partial class NpyFile
         string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {columns}), }}";
         int unpadded = 10 + dict.Length + 1;
         string header = dict + new string(' ', (64 - unpadded % 64) % 64) + "\n";
-        stream.Write([0x93, .. "NUMPY"u8, 1, 0]);
+        stream.Write([.. Magic, 1, 0]);
         Span<byte> len = stackalloc byte[2];
         BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
         stream.Write(len);

@@ -1,0 +1,23 @@
+using System.Diagnostics;
+
+namespace Seq2Seq.Cli.Tests;
+
+/// <summary>Runs the built <c>s2s</c> (copied beside the tests) as a separate process.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(); throw new TimeoutException($"s2s {string.Join(' ', args)} hung"); }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
