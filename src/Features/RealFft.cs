@@ -11,7 +11,6 @@ internal sealed class RealFft
     private readonly Stage[] _stages;
     private readonly float[] _re, _im, _re2, _im2;
     private readonly float[] _splitCos, _splitSin; // e^{-2πik/N}, k = 0..m
-    private readonly float[] _ar, _ai, _outR, _outI; // butterfly scratch, length = largest radix
 
     private sealed record Stage(int Radix, int Length, int Stride, float[] TwRe, float[] TwIm, float[] RootRe, float[] RootIm);
 
@@ -22,8 +21,6 @@ internal sealed class RealFft
         _m = n / 2;
         (_re, _im, _re2, _im2) = (new float[_m], new float[_m], new float[_m], new float[_m]);
         _stages = Plan(_m);
-        int maxRadix = _stages.Length == 0 ? 1 : _stages.Max(st => st.Radix);
-        (_ar, _ai, _outR, _outI) = (new float[maxRadix], new float[maxRadix], new float[maxRadix], new float[maxRadix]);
         _splitCos = new float[_m + 1];
         _splitSin = new float[_m + 1];
         for (int k = 0; k <= _m; k++)
@@ -52,29 +49,18 @@ internal sealed class RealFft
         }
     }
 
-    /// <summary>Forward complex DFT of (_re, _im) in place through ping-pong buffers; returns the buffers holding it.</summary>
+    /// <summary>Forward complex DFT of (_re, _im) through ping-pong buffers; returns the buffers holding it.</summary>
     private (float[] Re, float[] Im) Transform()
     {
         float[] xr = _re, xi = _im, yr = _re2, yi = _im2;
         foreach (var st in _stages)
         {
-            int p = st.Radix, m = st.Length / p, s = st.Stride;
-            Span<float> ar = _ar.AsSpan(0, p), ai = _ai.AsSpan(0, p);
-            for (int q = 0; q < m; q++)
+            switch (st.Radix)
             {
-                for (int t = 0; t < s; t++)
-                {
-                    for (int j = 0; j < p; j++) { ar[j] = xr[t + s * (q + m * j)]; ai[j] = xi[t + s * (q + m * j)]; }
-                    SmallDft(p, ar, ai, st, _outR, _outI);
-                    int o = t + s * p * q;
-                    yr[o] = ar[0]; yi[o] = ai[0];
-                    for (int k = 1; k < p; k++)
-                    {
-                        float wr = st.TwRe[q * p + k], wi = st.TwIm[q * p + k];
-                        yr[o + s * k] = ar[k] * wr - ai[k] * wi;
-                        yi[o + s * k] = ar[k] * wi + ai[k] * wr;
-                    }
-                }
+                case 2: Radix2(st, xr, xi, yr, yi); break;
+                case 4: Radix4(st, xr, xi, yr, yi); break;
+                case 5: Radix5(st, xr, xi, yr, yi); break;
+                default: RadixGeneric(st, xr, xi, yr, yi); break;
             }
             (xr, yr) = (yr, xr);
             (xi, yi) = (yi, xi);
@@ -82,47 +68,109 @@ internal sealed class RealFft
         return (xr, xi);
     }
 
-    /// <summary>In-place DFT of length p (2, 3, 4, 5 unrolled; others by definition).</summary>
-    private static void SmallDft(int p, Span<float> r, Span<float> i, Stage st, float[] outR, float[] outI)
+    // Stockham step for radix p: inputs x[t + s(q + m·j)], j < p; outputs y[t + s(p·q + k)] = DFT_p(a)[k] · w^(q·k).
+
+    private static void Radix2(Stage st, float[] xr, float[] xi, float[] yr, float[] yi)
     {
-        switch (p)
+        int m = st.Length / 2, s = st.Stride;
+        for (int q = 0; q < m; q++)
         {
-            case 2:
+            float w1r = st.TwRe[q * 2 + 1], w1i = st.TwIm[q * 2 + 1];
+            for (int t = 0; t < s; t++)
             {
-                float r0 = r[0], i0 = i[0];
-                r[0] = r0 + r[1]; i[0] = i0 + i[1];
-                r[1] = r0 - r[1]; i[1] = i0 - i[1];
-                return;
+                int a = t + s * q, b = a + s * m, o = t + s * 2 * q;
+                float ar = xr[a], ai = xi[a], br = xr[b], bi = xi[b];
+                yr[o] = ar + br; yi[o] = ai + bi;
+                float dr = ar - br, di = ai - bi;
+                yr[o + s] = dr * w1r - di * w1i; yi[o + s] = dr * w1i + di * w1r;
             }
-            case 4:
+        }
+    }
+
+    private static void Radix4(Stage st, float[] xr, float[] xi, float[] yr, float[] yi)
+    {
+        int m = st.Length / 4, s = st.Stride, sm = s * m;
+        for (int q = 0; q < m; q++)
+        {
+            int tw = q * 4;
+            float w1r = st.TwRe[tw + 1], w1i = st.TwIm[tw + 1], w2r = st.TwRe[tw + 2], w2i = st.TwIm[tw + 2];
+            float w3r = st.TwRe[tw + 3], w3i = st.TwIm[tw + 3];
+            for (int t = 0; t < s; t++)
             {
-                float s0r = r[0] + r[2], s0i = i[0] + i[2], d0r = r[0] - r[2], d0i = i[0] - i[2];
-                float s1r = r[1] + r[3], s1i = i[1] + i[3], d1r = r[1] - r[3], d1i = i[1] - i[3];
-                r[0] = s0r + s1r; i[0] = s0i + s1i;
-                r[2] = s0r - s1r; i[2] = s0i - s1i;
-                r[1] = d0r + d1i; i[1] = d0i - d1r; // d0 - i·d1
-                r[3] = d0r - d1i; i[3] = d0i + d1r; // d0 + i·d1
-                return;
+                int i0 = t + s * q, o = t + s * 4 * q;
+                float a0r = xr[i0], a0i = xi[i0], a1r = xr[i0 + sm], a1i = xi[i0 + sm];
+                float a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm], a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm];
+                float s0r = a0r + a2r, s0i = a0i + a2i, d0r = a0r - a2r, d0i = a0i - a2i;
+                float s1r = a1r + a3r, s1i = a1i + a3i, d1r = a1r - a3r, d1i = a1i - a3i;
+                yr[o] = s0r + s1r; yi[o] = s0i + s1i;
+                float x1r = d0r + d1i, x1i = d0i - d1r;   // d0 - i·d1
+                float x2r = s0r - s1r, x2i = s0i - s1i;
+                float x3r = d0r - d1i, x3i = d0i + d1r;   // d0 + i·d1
+                yr[o + s] = x1r * w1r - x1i * w1i; yi[o + s] = x1r * w1i + x1i * w1r;
+                yr[o + 2 * s] = x2r * w2r - x2i * w2i; yi[o + 2 * s] = x2r * w2i + x2i * w2r;
+                yr[o + 3 * s] = x3r * w3r - x3i * w3i; yi[o + 3 * s] = x3r * w3i + x3i * w3r;
             }
-            default:
+        }
+    }
+
+    private static readonly float C1 = MathF.Cos(2 * MathF.PI / 5), C2 = MathF.Cos(4 * MathF.PI / 5);
+    private static readonly float S1 = MathF.Sin(2 * MathF.PI / 5), S2 = MathF.Sin(4 * MathF.PI / 5);
+
+    private static void Radix5(Stage st, float[] xr, float[] xi, float[] yr, float[] yi)
+    {
+        int m = st.Length / 5, s = st.Stride, sm = s * m;
+        for (int q = 0; q < m; q++)
+        {
+            int tw = q * 5;
+            for (int t = 0; t < s; t++)
             {
+                int i0 = t + s * q, o = t + s * 5 * q;
+                float a0r = xr[i0], a0i = xi[i0];
+                float t1r = xr[i0 + sm] + xr[i0 + 4 * sm], t1i = xi[i0 + sm] + xi[i0 + 4 * sm];
+                float t2r = xr[i0 + 2 * sm] + xr[i0 + 3 * sm], t2i = xi[i0 + 2 * sm] + xi[i0 + 3 * sm];
+                float t3r = xr[i0 + sm] - xr[i0 + 4 * sm], t3i = xi[i0 + sm] - xi[i0 + 4 * sm];
+                float t4r = xr[i0 + 2 * sm] - xr[i0 + 3 * sm], t4i = xi[i0 + 2 * sm] - xi[i0 + 3 * sm];
+                float b1r = a0r + C1 * t1r + C2 * t2r, b1i = a0i + C1 * t1i + C2 * t2i;
+                float b2r = a0r + C2 * t1r + C1 * t2r, b2i = a0i + C2 * t1i + C1 * t2i;
+                float d1r = S1 * t3r + S2 * t4r, d1i = S1 * t3i + S2 * t4i;
+                float d2r = S2 * t3r - S1 * t4r, d2i = S2 * t3i - S1 * t4i;
+                yr[o] = a0r + t1r + t2r; yi[o] = a0i + t1i + t2i;
+                Twiddle(yr, yi, o + s, b1r + d1i, b1i - d1r, st, tw + 1);      // b1 - i·d1
+                Twiddle(yr, yi, o + 2 * s, b2r + d2i, b2i - d2r, st, tw + 2);  // b2 - i·d2
+                Twiddle(yr, yi, o + 3 * s, b2r - d2i, b2i + d2r, st, tw + 3);  // b2 + i·d2
+                Twiddle(yr, yi, o + 4 * s, b1r - d1i, b1i + d1r, st, tw + 4);  // b1 + i·d1
+            }
+        }
+    }
+
+    private static void Twiddle(float[] yr, float[] yi, int o, float re, float im, Stage st, int k)
+    {
+        float wr = st.TwRe[k], wi = st.TwIm[k];
+        yr[o] = re * wr - im * wi;
+        yi[o] = re * wi + im * wr;
+    }
+
+    private static void RadixGeneric(Stage st, float[] xr, float[] xi, float[] yr, float[] yi)
+    {
+        int p = st.Radix, m = st.Length / p, s = st.Stride;
+        for (int q = 0; q < m; q++)
+            for (int t = 0; t < s; t++)
+            {
+                int o = t + s * p * q;
                 for (int k = 0; k < p; k++)
                 {
                     float sr = 0, si = 0;
                     for (int j = 0; j < p; j++)
                     {
-                        int e = j * k % p;
-                        float wr = st.RootRe[e], wi = st.RootIm[e];
-                        sr += r[j] * wr - i[j] * wi;
-                        si += r[j] * wi + i[j] * wr;
+                        int e = j * k % p, i = t + s * (q + m * j);
+                        sr += xr[i] * st.RootRe[e] - xi[i] * st.RootIm[e];
+                        si += xr[i] * st.RootIm[e] + xi[i] * st.RootRe[e];
                     }
-                    outR[k] = sr; outI[k] = si;
+                    float wr = st.TwRe[q * p + k], wi = st.TwIm[q * p + k];
+                    yr[o + s * k] = sr * wr - si * wi;
+                    yi[o + s * k] = sr * wi + si * wr;
                 }
-                outR.AsSpan(0, p).CopyTo(r);
-                outI.AsSpan(0, p).CopyTo(i);
-                return;
             }
-        }
     }
 
     private static Stage[] Plan(int n)

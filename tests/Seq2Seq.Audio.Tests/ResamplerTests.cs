@@ -1,8 +1,9 @@
 using Seq2Seq.Audio;
+using Xunit.Abstractions;
 
 namespace Seq2Seq.Audio.Tests;
 
-public sealed class ResamplerTests
+public sealed class ResamplerTests(ITestOutputHelper output)
 {
     public static TheoryData<string> GoldenSignals => new()
     {
@@ -26,6 +27,7 @@ public sealed class ResamplerTests
             noise += (double)(y[i] - reference[i]) * (y[i] - reference[i]);
         }
         double snr = 10 * Math.Log10(signal / noise);
+        output.WriteLine($"{name}: SNR {snr:F1} dB against sox rate -v");
         Assert.True(snr >= 60, $"{name}: SNR {snr:F1} dB against sox");
     }
 
