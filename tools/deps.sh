@@ -1,8 +1,9 @@
 # Debian packages Seq2Seq needs, installed when missing (as root; otherwise the exact apt-get line is printed).
 # Sourced by ./s2s and tools/test.sh. Usage: ensure_debian_packages runtime|test
 
-# runtime: build-time TorchSharp patch (patchelf, gcc, binutils), non-WAV decoding (ffmpeg), microphone (libpulse0).
-S2S_RUNTIME_PACKAGES="patchelf gcc binutils ffmpeg libpulse0"
+# runtime: build-time TorchSharp patch (patchelf, gcc, binutils), non-WAV decoding (ffmpeg), microphone (libpulse0),
+# SentencePiece tokenizer training (sentencepiece: spm_train).
+S2S_RUNTIME_PACKAGES="patchelf gcc binutils ffmpeg libpulse0 sentencepiece"
 # test: audio the tests synthesise and check against (espeak-ng, sox), a virtual microphone (pulseaudio).
 S2S_TEST_PACKAGES="$S2S_RUNTIME_PACKAGES espeak-ng sox pulseaudio pulseaudio-utils"
 

@@ -1,4 +1,5 @@
 using Seq2Seq.Audio;
+using Seq2Seq.Model;
 
 namespace Seq2Seq.Cli;
 
@@ -19,7 +20,7 @@ internal static class ExitCodes
             Console.Error.WriteLine("s2s: interrupted");
             return Interrupted;
         }
-        catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException or InvalidDataException
+        catch (Exception e) when (e is AudioFormatException or CheckpointException or IOException or UnauthorizedAccessException or InvalidDataException
                                    or InvalidOperationException)
         {
             Console.Error.WriteLine($"s2s: error: {OneLine(e.Message)}");

@@ -11,6 +11,9 @@ internal static class Program
         {
             InfoCommand.Create(),
             FeaturesCommand.Create(),
+            TranscribeCommand.Create(),
+            EvalCommand.Create(),
+            TrainCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -1,14 +1,53 @@
 using System.CommandLine;
 using Seq2Seq.Model;
+using Seq2Seq.Model.Decoding;
 
 namespace Seq2Seq.Cli.Commands;
 
 /// <summary>Options shared by several verbs.</summary>
 internal static class CommonOptions
 {
+    /// <summary>models/default beside the launcher (S2S_HOME), else under the current directory.</summary>
+    public static string DefaultModel =>
+        Path.Combine(Environment.GetEnvironmentVariable("S2S_HOME") ?? Directory.GetCurrentDirectory(), "models", "default");
+
     public static Option<DeviceChoice> Device() => new("--device")
     {
         Description = "Compute device: auto (CUDA when available), cpu or cuda.",
         DefaultValueFactory = _ => DeviceChoice.Auto,
     };
+
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "Model directory (config.json, model.safetensors, tokenizer).",
+        DefaultValueFactory = _ => "models/default",
+    };
+
+    public static Option<DecodingMethod> Method() => new("--method")
+    {
+        Description = "Search: JointBeam (attention + CTC prefix scores), AttentionGreedy, or CtcGreedy.",
+        DefaultValueFactory = _ => DecodingMethod.JointBeam,
+    };
+
+    public static Option<int> Beam() => new("--beam", "-b")
+    {
+        Description = "Beam size for JointBeam.",
+        DefaultValueFactory = _ => new DecodeOptions().BeamSize,
+    };
+
+    public static Option<double> CtcWeight() => new("--ctc-weight")
+    {
+        Description = "Weight of CTC prefix scores in JointBeam (0–1).",
+        DefaultValueFactory = _ => new DecodeOptions().CtcWeight,
+    };
+
+    /// <summary>The model path: "models/default" means the repository's shipped model wherever s2s runs from.</summary>
+    public static string ResolveModel(string value) => value == "models/default" && !Directory.Exists(value) ? DefaultModel : value;
+
+    public static Recognizer LoadRecognizer(string model, DeviceChoice device)
+    {
+        var recognizer = Recognizer.Load(ResolveModel(model), device);
+        Console.Error.WriteLine($"s2s: model {recognizer.Directory} ({recognizer.ParameterCount / 1e6:F1} M parameters) on {recognizer.DeviceName}");
+        return recognizer;
+    }
 }

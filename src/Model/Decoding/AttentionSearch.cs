@@ -1,0 +1,117 @@
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model.Decoding;
+
+/// <summary>Searches over the attention decoder, one utterance's encoder output at a time or a batch (greedy).</summary>
+internal static class AttentionSearch
+{
+    /// <summary>
+    /// Greedy decoding of a batch. memory: (B, S, D), memoryMask: additive (B, 1, 1, S) or null; maxLengths: per
+    /// utterance token limit (tied to its encoder frames). Returns tokens and their log-probabilities.
+    /// </summary>
+    public static (List<int> Tokens, List<float> LogProbs)[] Greedy(
+        TransformerDecoder decoder, Tensor memory, Tensor? memoryMask, int[] maxLengths, int maxRepeats)
+    {
+        int b = (int)memory.shape[0];
+        var results = Enumerable.Range(0, b).Select(_ => (Tokens: new List<int>(), LogProbs: new List<float>())).ToArray();
+        var done = maxLengths.Select(m => m <= 0).ToArray();
+        var cache = decoder.StartCache(memory, memoryMask);
+        var last = full(b, SpeechModel.SosEos, dtype: int64, device: memory.device);
+        for (int step = 0; !done.All(d => d); step++)
+        {
+            var logProbs = decoder.Step(last, cache);                      // (B, V)
+            var (best, index) = logProbs.max(1);
+            var bestValues = best.cpu().data<float>().ToArray();
+            var indices = index.cpu().data<long>().ToArray();
+            for (int i = 0; i < b; i++)
+            {
+                if (done[i]) continue;
+                int token = (int)indices[i];
+                if (token == SpeechModel.SosEos || token == SpeechModel.Blank) { done[i] = true; continue; }
+                results[i].Tokens.Add(token);
+                results[i].LogProbs.Add(bestValues[i]);
+                if (results[i].Tokens.Count >= maxLengths[i]) done[i] = true;
+                if (RepeatGuard.IsLooping(results[i].Tokens, maxRepeats))
+                {
+                    int keep = RepeatGuard.Trim(results[i].Tokens, maxRepeats).Count;
+                    results[i].Tokens.RemoveRange(keep, results[i].Tokens.Count - keep);
+                    results[i].LogProbs.RemoveRange(keep, results[i].LogProbs.Count - keep);
+                    done[i] = true;
+                }
+            }
+            last = index;
+        }
+        return results;
+    }
+
+    private sealed record Hypothesis(List<int> Tokens, List<float> TokenLogProbs, float AttentionScore, float Score,
+        CtcPrefixScorer.State? Ctc, int Row);
+
+    /// <summary>
+    /// Joint CTC/attention beam search for one utterance. memory: (1, S, D). Score = (1−λ)·log P_att + λ·log P_ctc-prefix,
+    /// finished hypotheses ranked by score / (length + 1).
+    /// </summary>
+    public static (List<int> Tokens, List<float> LogProbs) Beam(TransformerDecoder decoder, Tensor memory, CtcScores ctc,
+        DecodeOptions options, int maxLength)
+    {
+        double lambda = options.CtcWeight;
+        int beam = options.BeamSize;
+        var scorer = lambda > 0 ? new CtcPrefixScorer(ctc) : null;
+        var cache = decoder.StartCache(memory, null);
+        var live = new List<Hypothesis> { new([], [], 0f, 0f, scorer?.Initial(), 0) };
+        var ended = new List<Hypothesis>();
+        cache.Select(zeros(1, dtype: int64, device: memory.device));
+
+        for (int step = 0; step <= maxLength && live.Count > 0; step++)
+        {
+            var last = tensor(live.Select(h => (long)(h.Tokens.Count == 0 ? SpeechModel.SosEos : h.Tokens[^1])).ToArray(), device: memory.device);
+            var logProbs = decoder.Step(last, cache);                                  // (live, V)
+            int vocab = (int)logProbs.shape[1];
+            int candidates = Math.Min(vocab - 1, Math.Max(beam + 1, (int)(1.5 * beam)));
+            var (topValues, topIndices) = logProbs.topk(candidates, 1);
+            var values = topValues.cpu().data<float>().ToArray();
+            var indices = topIndices.cpu().data<long>().ToArray();
+
+            var expanded = new List<Hypothesis>();
+            for (int h = 0; h < live.Count; h++)
+            {
+                var hyp = live[h];
+                for (int c = 0; c < candidates; c++)
+                {
+                    int token = (int)indices[h * candidates + c];
+                    if (token == SpeechModel.Blank) continue;
+                    if (step == maxLength && token != SpeechModel.SosEos) continue;
+                    float att = hyp.AttentionScore + values[h * candidates + c];
+                    var ctcState = scorer?.Extend(hyp.Ctc!, token);
+                    float score = scorer is null ? att : (float)((1 - lambda) * att + lambda * ctcState!.Score);
+                    var tokens = token == SpeechModel.SosEos ? hyp.Tokens : [.. hyp.Tokens, token];
+                    expanded.Add(new Hypothesis(tokens, token == SpeechModel.SosEos ? hyp.TokenLogProbs : [.. hyp.TokenLogProbs, values[h * candidates + c]],
+                        att, score, ctcState, token == SpeechModel.SosEos ? -1 : h));
+                }
+            }
+            // The best `beam` expansions survive; those that chose eos finish (and so take a slot, as in ESPnet).
+            var next = new List<Hypothesis>();
+            foreach (var hyp in expanded.OrderByDescending(h => h.Score).Take(beam))
+            {
+                if (hyp.Row < 0) ended.Add(hyp);
+                else if (RepeatGuard.IsLooping(hyp.Tokens, options.MaxRepeats))
+                    ended.Add(hyp with { Tokens = RepeatGuard.Trim(hyp.Tokens, options.MaxRepeats), Row = -1 });
+                else next.Add(hyp);
+            }
+            // Scores only fall as tokens are added: stop once every live hypothesis is far behind the finished ones.
+            if (ended.Count >= beam && next.Count > 0 && next.Max(h => h.Score) < ended.Max(h => h.Score) - EndMargin)
+                next.Clear();
+            if (next.Count > 0)
+                cache.Select(tensor(next.Select(h => (long)h.Row).ToArray(), device: memory.device));
+            live = next.Select((h, i) => h with { Row = i }).ToList();
+        }
+        var best = ended.Concat(live).OrderByDescending(Normalized).FirstOrDefault();
+        if (best is null) return ([], []);
+        int keep = Math.Min(best.Tokens.Count, best.TokenLogProbs.Count);
+        return (best.Tokens.Take(keep).ToList(), best.TokenLogProbs.Take(keep).ToList());
+    }
+
+    private const float EndMargin = 10f;
+
+    private static float Normalized(Hypothesis h) => h.Score / (h.Tokens.Count + 1);
+}

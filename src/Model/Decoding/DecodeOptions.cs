@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace Seq2Seq.Model.Decoding;
+
+/// <summary>How token sequences are searched.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DecodingMethod>))]
+public enum DecodingMethod
+{
+    /// <summary>Best path of the CTC head: argmax per frame, repeats merged, blanks removed. Fastest.</summary>
+    CtcGreedy,
+    /// <summary>Attention decoder, most likely token each step (key/value cached).</summary>
+    AttentionGreedy,
+    /// <summary>Beam search over the attention decoder joined with CTC prefix scores (Watanabe et al. 2017).</summary>
+    JointBeam,
+}
+
+/// <summary>Decoding options (never saved with a model).</summary>
+public sealed record DecodeOptions
+{
+    /// <summary>Search method. Default: JointBeam.</summary>
+    public DecodingMethod Method { get; init; } = DecodingMethod.JointBeam;
+
+    /// <summary>Hypotheses kept by beam search. 1 with <see cref="CtcWeight"/> 0 equals attention greedy. Default: 4.</summary>
+    public int BeamSize { get; init; } = 4;
+
+    /// <summary>Weight of CTC prefix scores in joint beam search, 0–1. Default: 0.3.</summary>
+    public double CtcWeight { get; init; } = 0.3;
+
+    /// <summary>Largest number of times an n-gram may repeat back-to-back before the hypothesis is ended. Default: 4.</summary>
+    public int MaxRepeats { get; init; } = 4;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for out-of-range values.</summary>
+    public DecodeOptions Validated()
+    {
+        if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "beam size must be 1–64");
+        if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "CTC weight must be 0–1");
+        if (MaxRepeats < 2) throw new ArgumentOutOfRangeException(nameof(MaxRepeats), MaxRepeats, "must be ≥ 2");
+        return this;
+    }
+}

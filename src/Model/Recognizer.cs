@@ -1,0 +1,156 @@
+using Seq2Seq.Features;
+using Seq2Seq.Model.Decoding;
+using Seq2Seq.Model.Text;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model;
+
+/// <summary>
+/// Offline recognition with a loaded model: 16 kHz samples in, <see cref="Transcript"/>s out. Owns the model (one per
+/// process is enough; calls are serialised by a lock because libtorch state and our scratch buffers are per thread).
+/// Each call opens a dispose scope and inference mode, works synchronously, and returns managed data only.
+/// </summary>
+public sealed class Recognizer : IDisposable
+{
+    private readonly SpeechModel _model;
+    private readonly Device _device;
+    private readonly object _gate = new();
+
+    private Recognizer(SpeechModel model, ITokenizer tokenizer, Device device, string directory)
+    {
+        (_model, Tokenizer, _device, Directory) = (model, tokenizer, device, directory);
+    }
+
+    /// <summary>Loads a model directory onto a device.</summary>
+    /// <exception cref="CheckpointException">The directory is missing, corrupt, or its weights do not match its config.</exception>
+    public static Recognizer Load(string directory, DeviceChoice device = DeviceChoice.Auto)
+    {
+        var d = TorchRuntime.Resolve(device);
+        var (model, tokenizer) = ModelDirectory.Load(directory, d);
+        return new Recognizer(model, tokenizer, d, directory);
+    }
+
+    internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, string directory = "(memory)") =>
+        new(model, tokenizer, CPU, directory);
+
+    /// <summary>Architecture and front end.</summary>
+    public ModelConfig Config => _model.Config;
+
+    /// <summary>The tokenizer.</summary>
+    public ITokenizer Tokenizer { get; }
+
+    /// <summary>Model directory it was loaded from.</summary>
+    public string Directory { get; }
+
+    /// <summary>Device name ("cpu", "cuda").</summary>
+    public string DeviceName => _device.type.ToString().ToLowerInvariant();
+
+    /// <summary>Total number of parameters.</summary>
+    public long ParameterCount => _model.parameters().Sum(p => p.numel());
+
+    /// <summary>Writes the model as a model directory (config, weights, tokenizer).</summary>
+    public void Save(string directory)
+    {
+        string? tokenizerFile = Config.TokenizerFile is null ? null : Path.Combine(Directory, Config.TokenizerFile);
+        lock (_gate) ModelDirectory.Save(directory, _model, tokenizerFile);
+    }
+
+    /// <summary>Decodes one utterance of 16 kHz mono samples.</summary>
+    public Transcript Recognize(float[] samples, DecodeOptions? options = null) => Recognize([samples], options)[0];
+
+    /// <summary>Decodes utterances of 16 kHz mono samples as one batch (encoder, CTC and greedy decoding batched).</summary>
+    public Transcript[] Recognize(IReadOnlyList<float[]> utterances, DecodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(utterances);
+        options = (options ?? new DecodeOptions()).Validated();
+        var features = utterances.Select(Featurize).ToList();
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            return Decode(features, options);
+        }
+    }
+
+    internal FeatureChunk Featurize(float[] samples)
+    {
+        var f = new LogMelSpectrogram(Config.Features).Compute(samples);
+        FeatureNormalizer.Apply(f.Data, Config.Features.Normalization);
+        return f;
+    }
+
+    private Transcript[] Decode(IReadOnlyList<FeatureChunk> features, DecodeOptions options)
+    {
+        int b = features.Count, bins = Config.Features.MelBins;
+        int maxFrames = Math.Max(ConvSubsampling.ReceptiveField, features.Max(f => f.Frames));
+        var padded = new float[b * maxFrames * bins];
+        for (int i = 0; i < b; i++) features[i].Data.CopyTo(padded, i * maxFrames * bins);
+        var x = tensor(padded, [b, maxFrames, bins], device: _device);
+        var lengths = tensor(features.Select(f => (long)f.Frames).ToArray(), device: _device);
+        var encoded = _model.Encoder.Encode(x, lengths, 0, -1);                                   // (B, T', D)
+        var encodedLengths = TransformerEncoder.OutputLengths(lengths).cpu().data<long>().ToArray();
+        var ctcAll = _model.CtcLogProbs(encoded).cpu();                                           // (B, T', V)
+        int frames = (int)ctcAll.shape[1], vocab = (int)ctcAll.shape[2];
+        var ctcData = ctcAll.data<float>().ToArray();
+        var ctc = Enumerable.Range(0, b).Select(i =>
+            new CtcScores(ctcData.AsSpan(i * frames * vocab, (int)encodedLengths[i] * vocab).ToArray(), (int)encodedLengths[i], vocab)).ToArray();
+        var maxTokens = encodedLengths.Select(l => (int)l).ToArray(); // a token needs at least one encoder frame
+
+        var results = new (List<int> Tokens, List<float> LogProbs)[b];
+        switch (options.Method)
+        {
+            case DecodingMethod.CtcGreedy:
+                for (int i = 0; i < b; i++) { var (t, p) = CtcGreedy.Decode(ctc[i]); results[i] = ([.. t], [.. p]); }
+                break;
+            case DecodingMethod.AttentionGreedy:
+                var mask = TransformerEncoder.AttentionMask(encoded.shape[1], TransformerEncoder.OutputLengths(lengths), 0, -1, _device);
+                results = AttentionSearch.Greedy(_model.Decoder, encoded, mask, maxTokens, options.MaxRepeats);
+                break;
+            default:
+                for (int i = 0; i < b; i++)
+                {
+                    var memory = encoded[i].unsqueeze(0).narrow(1, 0, Math.Max(1, encodedLengths[i]));
+                    results[i] = AttentionSearch.Beam(_model.Decoder, memory, ctc[i], options, maxTokens[i]);
+                }
+                break;
+        }
+        return results.Select((r, i) => Build(r.Tokens, r.LogProbs, ctc[i])).ToArray();
+    }
+
+    private Transcript Build(List<int> tokens, List<float> logProbs, CtcScores ctc)
+    {
+        string text = Tokenizer.Decode(tokens);
+        if (text.Length == 0) return Transcript.Empty;
+        double frameSeconds = 1 / Config.EncoderFramesPerSecond;
+        var spans = CtcAlignment.Align(ctc, tokens)
+            ?? tokens.Select((_, k) => (Start: k * ctc.Frames / tokens.Count, End: (k + 1) * ctc.Frames / tokens.Count - 1)).ToArray();
+        var infos = tokens.Select((id, k) => new TokenInfo(id, TimeSpan.FromSeconds(spans[k].Start * frameSeconds),
+            TimeSpan.FromSeconds((spans[k].End + 1) * frameSeconds), logProbs[k])).ToList();
+        return new Transcript(text, infos, Words(infos), (float)infos.Average(t => Math.Exp(t.LogProb)));
+    }
+
+    private List<WordInfo> Words(List<TokenInfo> tokens)
+    {
+        var words = new List<WordInfo>();
+        var current = new List<TokenInfo>();
+        void Flush()
+        {
+            if (current.Count == 0) return;
+            string text = Tokenizer.Decode(current.Select(t => t.Id));
+            if (text.Length > 0)
+                words.Add(new WordInfo(text, current[0].Start, current[^1].End, (float)current.Average(t => Math.Exp(t.LogProb))));
+            current.Clear();
+        }
+        foreach (var t in tokens)
+        {
+            if (Tokenizer.IsWordSeparator(t.Id)) { Flush(); continue; }
+            if (Tokenizer.StartsWord(t.Id)) Flush();
+            current.Add(t);
+        }
+        Flush();
+        return words;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Seq2Seq.Model.Training;
+
+/// <summary>Trains a SentencePiece unigram model with Debian's <c>spm_train</c> (package <c>sentencepiece</c>).</summary>
+public static class SentencePieceTrainer
+{
+    /// <summary>Writes <c>PREFIX.model</c> and <c>PREFIX.vocab</c> from normalised sentences.</summary>
+    public static void Train(IEnumerable<string> sentences, string prefix, int vocabSize)
+    {
+        string input = prefix + ".txt";
+        File.WriteAllLines(input, sentences.Where(s => s.Length > 0));
+        var psi = new ProcessStartInfo("spm_train") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { $"--input={input}", $"--model_prefix={prefix}", $"--vocab_size={vocabSize}", "--model_type=unigram",
+                     "--character_coverage=1.0", "--bos_id=-1", "--eos_id=-1", "--unk_id=0", "--hard_vocab_limit=false" })
+            psi.ArgumentList.Add(a);
+        try
+        {
+            using var p = Process.Start(psi)!;
+            _ = p.StandardOutput.ReadToEndAsync();
+            string err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+                throw new InvalidOperationException($"spm_train failed: {err.Split('\n').LastOrDefault(l => l.Length > 0)}");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException("spm_train is missing: sudo apt-get install sentencepiece", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model;
+
+/// <summary>Token embedding with sinusoidal positions, pre-norm decoder blocks, output projection to the vocabulary.</summary>
+internal sealed class TransformerDecoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+{
+    private readonly Embedding embedding;
+    private readonly ModuleList<DecoderBlock> blocks;
+    private readonly LayerNorm norm;
+    private readonly Linear output;
+    private readonly int _dim;
+
+    public TransformerDecoder(string name, ModelConfig c) : base(name)
+    {
+        _dim = c.ModelDim;
+        embedding = nn.Embedding(c.VocabSize, c.ModelDim);
+        blocks = nn.ModuleList(Enumerable.Range(0, c.DecoderLayers).Select(i => new DecoderBlock($"block{i}", c)).ToArray());
+        norm = nn.LayerNorm(c.ModelDim);
+        output = nn.Linear(c.ModelDim, c.VocabSize);
+        RegisterComponents();
+    }
+
+    // tokens: (B, L) int64, memory: (B, S, D), memoryMask: (B, 1, 1, S) additive -> logits (B, L, V)
+    public override Tensor forward(Tensor tokens, Tensor memory, Tensor? memoryMask)
+    {
+        long l = tokens.shape[1];
+        var x = Embed(tokens, 0);
+        var causal = triu(full(l, l, -1e9f, device: tokens.device), 1).unsqueeze(0).unsqueeze(0); // (1, 1, L, L)
+        foreach (var block in blocks) x = block.call(x, memory, causal, memoryMask);
+        return output.call(norm.call(x));
+    }
+
+    /// <summary>Starts incremental decoding over <paramref name="memory"/> (B, S, D).</summary>
+    public DecoderCache StartCache(Tensor memory, Tensor? memoryMask)
+    {
+        var cache = new DecoderCache(blocks.Count);
+        for (int i = 0; i < blocks.Count; i++) (cache.MemoryK[i], cache.MemoryV[i]) = blocks[i].ProjectMemory(memory);
+        cache.MemoryMask = memoryMask;
+        return cache;
+    }
+
+    /// <summary>
+    /// Log-probabilities of the next token after <paramref name="lastTokens"/> (B) int64, the newest token of each
+    /// hypothesis; extends the cache by one position. -> (B, V)
+    /// </summary>
+    public Tensor Step(Tensor lastTokens, DecoderCache cache)
+    {
+        var x = Embed(lastTokens.unsqueeze(1), cache.Length);                    // (B, 1, D)
+        for (int i = 0; i < blocks.Count; i++)
+            (x, cache.SelfK[i], cache.SelfV[i]) = blocks[i].Step(x, cache.SelfK[i], cache.SelfV[i],
+                cache.MemoryK[i], cache.MemoryV[i], cache.MemoryMask);
+        cache.Length++;
+        return output.call(norm.call(x)).squeeze(1).log_softmax(-1);
+    }
+
+    private Tensor Embed(Tensor tokens, long start) =>
+        embedding.call(tokens) * Math.Sqrt(_dim) + Sinusoids.Encode(start, tokens.shape[1], _dim, tokens.device);
+}

@@ -1,0 +1,101 @@
+using Seq2Seq.Audio;
+using Seq2Seq.Model.Decoding;
+using Seq2Seq.Model.Scoring;
+using TorchSharp;
+
+namespace Seq2Seq.Model.Tests;
+
+[Collection(TinyModelCollection.Name)]
+public sealed class TrainedModelTests(TinyModelFixture tiny)
+{
+    private static async Task<float[]> Load16k(string path) =>
+        await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
+
+    private async Task<List<float[]>> AllAudio()
+    {
+        var audio = new List<float[]>();
+        foreach (var (path, _) in tiny.Utterances) audio.Add(await Load16k(path));
+        return audio;
+    }
+
+    [Theory]
+    [InlineData(DecodingMethod.CtcGreedy)]
+    [InlineData(DecodingMethod.AttentionGreedy)]
+    [InlineData(DecodingMethod.JointBeam)]
+    public async Task Train_TinyModelOnItsOwnData_ReachesWerZero(DecodingMethod method)
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var results = recognizer.Recognize(await AllAudio(), new DecodeOptions { Method = method });
+        var errors = tiny.Utterances.Select((u, i) => ErrorRate.Words(u.Text, results[i].Text)).Aggregate(ErrorCounts.Zero, (a, b) => a + b);
+        Assert.True(errors.Errors == 0, $"{method}: WER {errors.Rate:P1}; " +
+            string.Join("; ", tiny.Utterances.Select((u, i) => $"{u.Text} -> {results[i].Text}").Where((_, i) => results[i].Text != tiny.Utterances[i].Text)) +
+            "\n" + string.Join("\n", tiny.Log.TakeLast(5)));
+    }
+
+    [Fact]
+    public async Task Decode_BatchedEqualsOneByOne()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var audio = (await AllAudio()).Take(8).ToList();
+        foreach (var method in Enum.GetValues<DecodingMethod>())
+        {
+            var options = new DecodeOptions { Method = method };
+            var batched = recognizer.Recognize(audio, options).Select(t => t.Text);
+            var single = audio.Select(a => recognizer.Recognize(a, options).Text);
+            Assert.Equal(single, batched);
+        }
+    }
+
+    [Fact]
+    public async Task Decode_BeamOneWithoutCtc_EqualsAttentionGreedy()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var audio = await AllAudio();
+        var greedy = recognizer.Recognize(audio, new DecodeOptions { Method = DecodingMethod.AttentionGreedy });
+        var beam = recognizer.Recognize(audio, new DecodeOptions { Method = DecodingMethod.JointBeam, BeamSize = 1, CtcWeight = 0 });
+        Assert.Equal(greedy.Select(t => t.Text), beam.Select(t => t.Text));
+        Assert.Equal(greedy.Select(t => t.Tokens.Select(k => k.Id).ToArray()), beam.Select(t => t.Tokens.Select(k => k.Id).ToArray()));
+    }
+
+    [Fact]
+    public async Task SaveThenLoad_DecodesIdentically()
+    {
+        var audio = (await AllAudio()).Take(6).ToList();
+        string copy = Path.Combine(tiny.Directory, "copy");
+        using (var original = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu))
+        {
+            original.Save(copy);
+            using var reloaded = Recognizer.Load(copy, DeviceChoice.Cpu);
+            var options = new DecodeOptions { Method = DecodingMethod.JointBeam };
+            var a = original.Recognize(audio, options);
+            var b = reloaded.Recognize(audio, options);
+            Assert.Equal(a.Select(t => t.Text), b.Select(t => t.Text));
+            Assert.Equal(a.Select(t => t.Confidence), b.Select(t => t.Confidence));
+        }
+    }
+
+    [Fact]
+    public async Task Decode_HundredCalls_LiveTensorsDoNotGrow()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var audio = await Load16k(tiny.Utterances[5].Path);
+        var options = new DecodeOptions { Method = DecodingMethod.JointBeam };
+        recognizer.Recognize(audio, options);
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 100; i++) recognizer.Recognize(audio, options with { Method = (DecodingMethod)(i % 3) });
+        long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Assert.True(after <= before, $"live tensors grew from {before} to {after} over 100 decodes");
+    }
+
+    [Fact]
+    public async Task Recognize_WordsHaveOrderedTimesInsideTheAudio()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var audio = await Load16k(tiny.Utterances[8].Path); // "turn on the light"
+        var t = recognizer.Recognize(audio);
+        Assert.Equal(t.Text.Split(' '), t.Words.Select(w => w.Text));
+        Assert.All(t.Words, w => Assert.True(w.Start < w.End && w.End.TotalSeconds <= audio.Length / 16000.0 + 0.05));
+        Assert.True(t.Words.Zip(t.Words.Skip(1)).All(p => p.First.End <= p.Second.Start));
+        Assert.InRange(t.Confidence, 0.5f, 1f);
+    }
+}
