@@ -16,6 +16,9 @@ internal sealed class TransformerDecoder : nn.Module<Tensor, Tensor, Tensor?, Te
     {
         _dim = c.ModelDim;
         embedding = nn.Embedding(c.VocabSize, c.ModelDim);
+        // N(0, 1/d) so that embedding·√d has unit scale, comparable to the position encodings (Vaswani et al. §3.4);
+        // PyTorch's N(0, 1) default makes positions negligible and the decoder loses count of repeated letters.
+        using (no_grad()) nn.init.normal_(embedding.weight, 0, 1 / Math.Sqrt(c.ModelDim));
         blocks = nn.ModuleList(Enumerable.Range(0, c.DecoderLayers).Select(i => new DecoderBlock($"block{i}", c)).ToArray());
         norm = nn.LayerNorm(c.ModelDim);
         output = nn.Linear(c.ModelDim, c.VocabSize);

@@ -28,7 +28,7 @@ public sealed class TinyModelFixture : IAsyncLifetime
             ModelDim = 64, Heads = 2, EncoderLayers = 2, DecoderLayers = 1, FeedForwardDim = 128, SubsamplingChannels = 16, Dropout = 0,
         },
         BatchFrames = 100_000, LearningRate = 3e-3, WarmupSteps = 25, SpeedPerturbation = false, FrequencyMasks = 0, TimeMasks = 0,
-        ChunkProbability = 0.2, LabelSmoothing = 0, Epochs = 250, Patience = 1000, AverageLast = 1, CheckpointMinutes = 100,
+        ChunkProbability = 0.2, LabelSmoothing = 0, Epochs = 600, Patience = 1000, AverageLast = 1, CheckpointMinutes = 100,
         Train = [new WeightedManifest(manifest)], Valid = manifest,
     };
 

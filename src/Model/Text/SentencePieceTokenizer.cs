@@ -4,7 +4,7 @@ using MlSentencePiece = Microsoft.ML.Tokenizers.SentencePieceTokenizer;
 namespace Seq2Seq.Model.Text;
 
 /// <summary>
-/// A SentencePiece model (trained with Debian's <c>spm_train</c>, no bos/eos pieces) through Microsoft.ML.Tokenizers;
+/// A SentencePiece model (trained with Debian's <c>spm_train</c>) through Microsoft.ML.Tokenizers, without bos/eos;
 /// model id = piece id + 2.
 /// </summary>
 public sealed class SentencePieceTokenizer : ITokenizer

@@ -14,6 +14,13 @@ public static partial class TextNormalizer
     private static readonly string[] Ones =
         ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+    private static readonly Dictionary<char, string> Latin = new()
+    {
+        ['à'] = "a", ['á'] = "a", ['â'] = "a", ['ã'] = "a", ['ä'] = "a", ['å'] = "a", ['æ'] = "ae", ['ç'] = "c",
+        ['è'] = "e", ['é'] = "e", ['ê'] = "e", ['ë'] = "e", ['ì'] = "i", ['í'] = "i", ['î'] = "i", ['ï'] = "i",
+        ['ñ'] = "n", ['ò'] = "o", ['ó'] = "o", ['ô'] = "o", ['õ'] = "o", ['ö'] = "o", ['ø'] = "o", ['œ'] = "oe",
+        ['ù'] = "u", ['ú'] = "u", ['û'] = "u", ['ü'] = "u", ['ý'] = "y", ['ÿ'] = "y", ['ß'] = "ss",
+    };
     private static readonly string[] Tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
     /// <summary>Normalises <paramref name="text"/> to lower-case spoken words.</summary>
@@ -33,6 +40,7 @@ public static partial class TextNormalizer
             if (c is >= 'a' and <= 'z') sb.Append(c);
             else if (c == '\'' && i > 0 && char.IsLetter(s[i - 1]) && i + 1 < s.Length && char.IsLetter(s[i + 1])) sb.Append(c);
             else if (char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue; // accents after FormKD
+            else if (Latin.TryGetValue(c, out string? plain)) sb.Append(plain); // invariant-globalisation builds do not decompose
             else sb.Append(' ');
         }
         return Spaces().Replace(sb.ToString(), " ").Trim();

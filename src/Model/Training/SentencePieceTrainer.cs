@@ -3,7 +3,10 @@ using System.Diagnostics;
 
 namespace Seq2Seq.Model.Training;
 
-/// <summary>Trains a SentencePiece unigram model with Debian's <c>spm_train</c> (package <c>sentencepiece</c>).</summary>
+/// <summary>
+/// Trains a SentencePiece unigram model with Debian's <c>spm_train</c> (package <c>sentencepiece</c>). The default
+/// &lt;unk&gt;, &lt;s&gt;, &lt;/s&gt; pieces are kept (Microsoft.ML.Tokenizers needs them) but never produced.
+/// </summary>
 public static class SentencePieceTrainer
 {
     /// <summary>Writes <c>PREFIX.model</c> and <c>PREFIX.vocab</c> from normalised sentences.</summary>
@@ -13,7 +16,7 @@ public static class SentencePieceTrainer
         File.WriteAllLines(input, sentences.Where(s => s.Length > 0));
         var psi = new ProcessStartInfo("spm_train") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { $"--input={input}", $"--model_prefix={prefix}", $"--vocab_size={vocabSize}", "--model_type=unigram",
-                     "--character_coverage=1.0", "--bos_id=-1", "--eos_id=-1", "--unk_id=0", "--hard_vocab_limit=false" })
+                     "--character_coverage=1.0", "--hard_vocab_limit=false" })
             psi.ArgumentList.Add(a);
         try
         {
