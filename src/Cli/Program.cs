@@ -14,6 +14,7 @@ internal static class Program
             TranscribeCommand.Create(),
             EvalCommand.Create(),
             TrainCommand.Create(),
+            BenchCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -46,7 +46,10 @@ internal static class CommonOptions
 
     public static Recognizer LoadRecognizer(string model, DeviceChoice device)
     {
-        var recognizer = Recognizer.Load(ResolveModel(model), device);
+        string path = ResolveModel(model);
+        if (model == "models/default" && !Directory.Exists(path))
+            throw new CheckpointException(path, "no default model is installed yet: train one with `s2s train` and pass --model DIR");
+        var recognizer = Recognizer.Load(path, device);
         Console.Error.WriteLine($"s2s: model {recognizer.Directory} ({recognizer.ParameterCount / 1e6:F1} M parameters) on {recognizer.DeviceName}");
         return recognizer;
     }

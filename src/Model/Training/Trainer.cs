@@ -34,7 +34,7 @@ public sealed class Trainer
     {
         options = options.Validated();
         if (File.Exists(Path.Combine(runDirectory, "last", "state.json")))
-            throw new InvalidOperationException($"{runDirectory} already holds a run: use --resume to continue it, or choose a new directory");
+            throw new ArgumentException($"{runDirectory} already holds a run: use --resume to continue it, or choose a new directory");
         Directory.CreateDirectory(runDirectory);
         File.WriteAllText(Path.Combine(runDirectory, "options.json"), JsonSerializer.Serialize(SavedOptions.From(options), ModelDirectory.Json));
         return new Trainer(runDirectory, options, monitor).RunAsync(resume: false, ct);

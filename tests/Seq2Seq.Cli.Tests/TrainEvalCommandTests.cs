@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Seq2Seq.Cli.Tests;
+
+/// <summary>The train → resume → eval → transcribe path through the real CLI on a tiny espeak-ng data set.</summary>
+public sealed class TrainEvalCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("s2s-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void TrainResumeEvalTranscribe_WorkEndToEnd()
+    {
+        string[] phrases = ["yes", "no", "go", "stop"];
+        var rows = new List<string> { "path\ttranscript\tspeaker\tduration_s" };
+        foreach (var (phrase, i) in phrases.Select((p, i) => (p, i)))
+        {
+            Espeak(phrase, Path.Combine(_dir, $"u{i}.wav"));
+            rows.Add($"u{i}.wav\t{phrase}\tespeak\t0.5");
+        }
+        string manifest = Path.Combine(_dir, "m.tsv"), config = Path.Combine(_dir, "tiny.json"), run = Path.Combine(_dir, "run");
+        File.WriteAllLines(manifest, rows);
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            Model = new { ModelDim = 32, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, FeedForwardDim = 64, SubsamplingChannels = 8, Dropout = 0.0 },
+            WarmupSteps = 5, SpeedPerturbation = false, FrequencyMasks = 0, TimeMasks = 0, AverageLast = 2, Patience = 100,
+        }));
+
+        var train = CliRunner.Run("train", "--train", manifest, "--valid", manifest, "--out", run, "--config", config, "--epochs", "6");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Equal(Path.Combine(run, "final"), train.Stdout.Trim());
+        Assert.Contains("epoch 6 step 6: valid WER", File.ReadAllText(Path.Combine(run, "train.log")));
+
+        var again = CliRunner.Run("train", "--train", manifest, "--out", run, "--config", config);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("use --resume", again.Stderr);
+
+        var resume = CliRunner.Run("train", "--resume", "--out", run, "--epochs", "8");
+        Assert.True(resume.ExitCode == 0, resume.Stderr);
+        string log = File.ReadAllText(Path.Combine(run, "train.log"));
+        Assert.Contains("epoch 8 step 8: valid WER", log);
+        Assert.DoesNotContain("epoch 1 step 7", log);
+
+        string hyps = Path.Combine(_dir, "hyps.tsv");
+        var eval = CliRunner.Run("eval", "--model", Path.Combine(run, "final"), "--manifest", manifest, "--out", hyps);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Matches(@"(?m)^WER \d+\.\d\d% \(S \d+, D \d+, I \d+, N 4\)$", eval.Stdout);
+        Assert.Matches(@"(?m)^CER \d+\.\d\d% \(S \d+, D \d+, I \d+, N \d+\)$", eval.Stdout);
+        Assert.Matches(@"(?m)^RTF \d+\.\d{4} ", eval.Stdout);
+        Assert.Equal(phrases.Select((_, i) => $"u{i}.wav"), File.ReadAllLines(hyps).Select(l => l.Split('\t')[0]));
+
+        var transcribe = CliRunner.Run("transcribe", "--model", Path.Combine(run, "final"), "--format", "tsv", Path.Combine(_dir, "u0.wav"), Path.Combine(_dir, "missing.wav"));
+        Assert.Equal(2, transcribe.ExitCode); // one file failed, the other was still transcribed
+        Assert.StartsWith(Path.Combine(_dir, "u0.wav") + "\t", transcribe.Stdout);
+        Assert.Contains("missing.wav: file not found", transcribe.Stderr);
+    }
+
+    [Fact]
+    public void Transcribe_WithoutAnyModel_ExitsWith2AndSaysSo()
+    {
+        var r = CliRunner.Run("transcribe", "--model", Path.Combine(_dir, "no-model"), "x.wav");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("model directory not found", r.Stderr);
+    }
+
+    private static void Espeak(string text, string path)
+    {
+        using var p = Process.Start("espeak-ng", ["-v", "en-us", "-w", path, text])!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+    }
+}
