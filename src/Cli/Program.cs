@@ -15,6 +15,7 @@ internal static class Program
             EvalCommand.Create(),
             TrainCommand.Create(),
             BenchCommand.Create(),
+            NormalizeCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -16,6 +16,9 @@ public sealed record TrainOptions
     /// <summary>SentencePiece vocabulary (pieces, without the 2 reserved ids) when Model.Tokenizer is SentencePiece. Default: 256.</summary>
     public int SentencePieceVocab { get; init; } = 256;
 
+    /// <summary>Extra text (one sentence per line) the SentencePiece model is trained on besides the transcripts. Default: null.</summary>
+    public string? SentencePieceText { get; init; }
+
     /// <summary>Model directory to start from (weights and tokenizer); null = random initialisation. Default: null.</summary>
     public string? InitFrom { get; init; }
 

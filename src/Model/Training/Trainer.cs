@@ -278,8 +278,9 @@ public sealed class Trainer
         if (!File.Exists(model))
         {
             Log($"training a SentencePiece unigram tokenizer ({o.SentencePieceVocab} pieces) on the training transcripts");
-            SentencePieceTrainer.Train(o.Train.SelectMany(m => Manifest.Read(m.Path)).Select(e => TextNormalizer.Normalize(e.Transcript)),
-                Path.Combine(_run, "tokenizer"), o.SentencePieceVocab);
+            var text = o.Train.SelectMany(m => Manifest.Read(m.Path)).Select(e => e.Transcript);
+            if (o.SentencePieceText is { } extra) text = text.Concat(File.ReadLines(extra));
+            SentencePieceTrainer.Train(text.Select(TextNormalizer.Normalize), Path.Combine(_run, "tokenizer"), o.SentencePieceVocab);
         }
         var sp = new SentencePieceTokenizer(model);
         return (sp, model, o.Model with { VocabSize = sp.VocabSize, TokenizerFile = "tokenizer.model" });
