@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the synthetic corpus's text: English sentences from Debian's text packages plus generated material in the
+# registers people dictate, in spoken form (normalised by `s2s normalize`), 3–25 words, de-duplicated, shuffled with
+# a fixed seed. Output: OUT/sentences.txt (one per line) and OUT/sources.tsv (count per source).
+# Needs: wordnet-base fortunes fortunes-min bible-kjv-text bible-kjv jargon-text (tools/corpus/setup.sh installs them).
+# Usage: tools/corpus/sentences.sh [OUT]   (default corpus/text)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$root/corpus/text}
+mkdir -p "$out"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# One sentence per line from running text: join wrapped lines, split after . ! ? ; keep plain-looking sentences.
+sentences() { tr '\n' ' ' | sed -E 's/([.!?])[[:space:]]+/\1\n/g' | sed -E 's/^[[:space:]]+//' |
+  grep -E "^[A-Za-z\"'(]" | grep -vE '[<>{}|\\_=#*@~^]|https?:|[A-Z]{5,}|[[:cntrl:]]' ; }
+
+grep -ho '"[^"]*"' /usr/share/wordnet/data.{noun,verb,adj,adv} | tr -d '"' > "$tmp/wordnet.txt"
+for f in /usr/share/games/fortunes/*; do
+  case "$f" in *.dat|*.u8) continue ;; esac
+  [ -f "$f" ] && awk 'BEGIN { RS = "%\n" } !/(^|\n)[[:space:]]*[QA]:/ { gsub(/\n[[:space:]]*--.*$/, ""); print }' "$f"
+done | sentences > "$tmp/fortunes.txt"
+bible -f "gen1:1-rev22:21" 2>/dev/null | sed -E 's/^[0-9A-Za-z]+[0-9]+:[0-9]+ //' | sentences > "$tmp/kjv.txt"
+zcat /usr/share/doc/jargon-text/jargon.txt.gz | sentences > "$tmp/jargon.txt"
+awk -v seed=17 -f "$(dirname "$0")/generate.awk" > "$tmp/generated.txt"
+
+: > "$out/sources.tsv"
+for src in wordnet fortunes kjv jargon generated; do
+  "$root/s2s" normalize < "$tmp/$src.txt" 2>/dev/null |
+    awk 'NF >= 3 && NF <= 25 || (FILENAME ~ /generated/ && NF >= 1)' | sort -u > "$tmp/$src.norm"
+  [ "$src" = generated ] && "$root/s2s" normalize < "$tmp/$src.txt" 2>/dev/null | awk 'NF >= 1' | sort -u > "$tmp/$src.norm"
+  printf '%s\t%d\n' "$src" "$(wc -l < "$tmp/$src.norm")" >> "$out/sources.tsv"
+done
+sort -u "$tmp"/*.norm | shuf --random-source=<(yes seq2seq) > "$out/sentences.txt"
+cat "$out/sources.tsv" >&2
+echo "$out/sentences.txt: $(wc -l < "$out/sentences.txt") distinct sentences" >&2
