@@ -106,6 +106,13 @@ public sealed class Recognizer : IDisposable
                 var mask = TransformerEncoder.AttentionMask(encoded.shape[1], TransformerEncoder.OutputLengths(lengths), 0, -1, _device);
                 results = AttentionSearch.Greedy(_model.Decoder, encoded, mask, maxTokens, options.MaxRepeats);
                 break;
+            case DecodingMethod.CtcRescore:
+                for (int i = 0; i < b; i++)
+                {
+                    var memory = encoded[i].unsqueeze(0).narrow(1, 0, Math.Max(1, encodedLengths[i]));
+                    results[i] = AttentionSearch.Rescore(_model.Decoder, memory, CtcPrefixBeam.Search(ctc[i], options.BeamSize), options.CtcWeight);
+                }
+                break;
             default:
                 for (int i = 0; i < b; i++)
                 {

@@ -53,6 +53,42 @@ public sealed class DecodingPrimitivesTests
     }
 
     [Fact]
+    public void CtcPrefixBeam_WideBeam_FindsTheMostProbableTextWithItsTotalProbability()
+    {
+        var x = RandomScores(4, 4, 11);
+        var nbest = CtcPrefixBeam.Search(x, 16);
+        // Enumerate every text the 4 frames can produce (tokens 2 and 3, at most 4 long) and find the most probable.
+        var texts = new List<int[]> { Array.Empty<int>() };
+        for (int len = 1; len <= 4; len++)
+            texts.AddRange(Enumerable.Range(0, 1 << len).Select(m => Enumerable.Range(0, len).Select(b => (m >> b & 1) + 2).ToArray()));
+        var scored = texts.Select(t => (Text: t, Score: BruteForceWithoutSos(x, t))).Where(t => !double.IsNegativeInfinity(t.Score)).ToList();
+        var best = scored.MaxBy(t => t.Score);
+        Assert.Equal(best.Text, nbest[0].Tokens);
+        Assert.Equal(best.Score, nbest[0].Score, 4);
+    }
+
+    /// <summary>Like BruteForce(whole) but paths through the sos/eos id (1) are excluded, as CTC search never emits it.</summary>
+    private static double BruteForceWithoutSos(CtcScores x, int[] text)
+    {
+        double total = 0;
+        int frames = x.Frames, vocab = x.Vocab;
+        var path = new int[frames];
+        for (long code = 0; code < (long)Math.Pow(vocab, frames); code++)
+        {
+            long c = code;
+            double logp = 0;
+            bool sos = false;
+            for (int t = 0; t < frames; t++) { path[t] = (int)(c % vocab); c /= vocab; logp += x[t, path[t]]; sos |= path[t] == 1; }
+            if (sos) continue;
+            var collapsed = new List<int>();
+            for (int t = 0; t < frames; t++)
+                if (path[t] != 0 && (t == 0 || path[t] != path[t - 1])) collapsed.Add(path[t]);
+            if (collapsed.SequenceEqual(text)) total += Math.Exp(logp);
+        }
+        return Math.Log(total);
+    }
+
+    [Fact]
     public void CtcAlignment_SpansAreOrderedAndCoverTheirTokens()
     {
         var x = RandomScores(30, 6, 9);

@@ -22,6 +22,7 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
     [InlineData(DecodingMethod.CtcGreedy)]
     [InlineData(DecodingMethod.AttentionGreedy)]
     [InlineData(DecodingMethod.JointBeam)]
+    [InlineData(DecodingMethod.CtcRescore)]
     public async Task Train_TinyModelOnItsOwnData_ReachesWerZero(DecodingMethod method)
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
@@ -82,7 +83,7 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
         var options = new DecodeOptions { Method = DecodingMethod.JointBeam };
         recognizer.Recognize(audio, options);
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        for (int i = 0; i < 100; i++) recognizer.Recognize(audio, options with { Method = (DecodingMethod)(i % 3) });
+        for (int i = 0; i < 100; i++) recognizer.Recognize(audio, options with { Method = (DecodingMethod)(i % 4) });
         long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         Assert.True(after <= before, $"live tensors grew from {before} to {after} over 100 decodes");
     }

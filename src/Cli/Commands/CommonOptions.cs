@@ -25,19 +25,19 @@ internal static class CommonOptions
 
     public static Option<DecodingMethod> Method() => new("--method")
     {
-        Description = "Search: JointBeam (attention + CTC prefix scores), AttentionGreedy, or CtcGreedy.",
+        Description = "Search: JointBeam (attention beam + CTC prefix scores), CtcRescore (CTC prefix beam, attention rescoring), AttentionGreedy, CtcGreedy.",
         DefaultValueFactory = _ => DecodingMethod.JointBeam,
     };
 
     public static Option<int> Beam() => new("--beam", "-b")
     {
-        Description = "Beam size for JointBeam.",
+        Description = "Beam size for JointBeam and CtcRescore.",
         DefaultValueFactory = _ => new DecodeOptions().BeamSize,
     };
 
     public static Option<double> CtcWeight() => new("--ctc-weight")
     {
-        Description = "Weight of CTC prefix scores in JointBeam (0–1).",
+        Description = "Weight of CTC scores in JointBeam and CtcRescore (0–1).",
         DefaultValueFactory = _ => new DecodeOptions().CtcWeight,
     };
 

@@ -111,6 +111,46 @@ internal static class AttentionSearch
         return (best.Tokens.Take(keep).ToList(), best.TokenLogProbs.Take(keep).ToList());
     }
 
+    /// <summary>
+    /// Rescores CTC n-best hypotheses with the decoder (teacher forcing, one batch): returns the hypothesis maximising
+    /// λ·CTC + (1−λ)·log P_att(tokens, eos), with per-token attention log-probabilities. memory: (1, S, D).
+    /// </summary>
+    public static (List<int> Tokens, List<float> LogProbs) Rescore(TransformerDecoder decoder, Tensor memory,
+        List<(int[] Tokens, float Score)> nbest, double lambda)
+    {
+        if (nbest.Count == 0) return ([], []);
+        int n = nbest.Count, longest = nbest.Max(h => h.Tokens.Length);
+        var input = new long[n * (longest + 1)];
+        for (int i = 0; i < n; i++)
+        {
+            input[i * (longest + 1)] = SpeechModel.SosEos;
+            for (int k = 0; k < nbest[i].Tokens.Length; k++) input[i * (longest + 1) + k + 1] = nbest[i].Tokens[k];
+        }
+        var tokens = tensor(input, [n, longest + 1], device: memory.device);
+        var logProbs = decoder.call(tokens, memory.expand(n, -1, -1), null).log_softmax(-1).cpu();   // (n, L+1, V)
+        var data = logProbs.data<float>().ToArray();
+        int vocab = (int)logProbs.shape[2];
+        int best = 0;
+        double bestScore = double.NegativeInfinity;
+        var perToken = new List<float>[n];
+        for (int i = 0; i < n; i++)
+        {
+            var h = nbest[i].Tokens;
+            perToken[i] = [];
+            double att = 0;
+            for (int k = 0; k <= h.Length; k++)
+            {
+                int target = k < h.Length ? h[k] : SpeechModel.SosEos;
+                float lp = data[(i * (longest + 1) + k) * vocab + target];
+                att += lp;
+                if (k < h.Length) perToken[i].Add(lp);
+            }
+            double score = lambda * nbest[i].Score + (1 - lambda) * att;
+            if (score > bestScore) (bestScore, best) = (score, i);
+        }
+        return ([.. nbest[best].Tokens], perToken[best]);
+    }
+
     private const float EndMargin = 10f;
 
     private static float Normalized(Hypothesis h) => h.Score / (h.Tokens.Count + 1);

@@ -12,6 +12,8 @@ public enum DecodingMethod
     AttentionGreedy,
     /// <summary>Beam search over the attention decoder joined with CTC prefix scores (Watanabe et al. 2017).</summary>
     JointBeam,
+    /// <summary>CTC prefix beam search, then the n-best rescored by the attention decoder (WeNet's "attention rescoring").</summary>
+    CtcRescore,
 }
 
 /// <summary>Decoding options (never saved with a model).</summary>
