@@ -7,17 +7,16 @@ namespace Seq2Seq.Model;
 /// so far and the cross-attention keys/values of the encoder output. Owns its tensors; create and use it inside one
 /// dispose scope (tensors are per thread).
 /// </summary>
-internal sealed class DecoderCache(int layers)
+internal sealed class DecoderCache(int layers) : DecoderState
 {
     public Tensor?[] SelfK { get; } = new Tensor?[layers];
     public Tensor?[] SelfV { get; } = new Tensor?[layers];
     public Tensor[] MemoryK { get; } = new Tensor[layers];
     public Tensor[] MemoryV { get; } = new Tensor[layers];
     public Tensor? MemoryMask { get; set; }
-    public long Length { get; set; }
 
     /// <summary>Keeps the hypotheses at <paramref name="index"/> (B') int64, in that order (beam search reordering).</summary>
-    public void Select(Tensor index)
+    public override void Select(Tensor index)
     {
         for (int i = 0; i < SelfK.Length; i++)
         {

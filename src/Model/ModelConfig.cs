@@ -13,6 +13,26 @@ public enum TokenizerKind
     SentencePiece,
 }
 
+/// <summary>Encoder architecture.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EncoderKind>))]
+public enum EncoderKind
+{
+    /// <summary>Convolutional ×4 subsampling and Transformer blocks (chunk-limited attention possible: streams).</summary>
+    Transformer,
+    /// <summary>Pyramidal bidirectional LSTM (Chan et al. 2016, "Listen, Attend and Spell"): two layers that halve time, then plain BiLSTM layers. Offline only.</summary>
+    PyramidalLstm,
+}
+
+/// <summary>Decoder architecture.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DecoderKind>))]
+public enum DecoderKind
+{
+    /// <summary>Transformer decoder with a key/value cache.</summary>
+    Transformer,
+    /// <summary>LSTM decoder with location-aware attention (Chorowski et al. 2015).</summary>
+    Lstm,
+}
+
 /// <summary>
 /// The architecture record, saved as <c>config.json</c> beside the weights: everything that shapes the tensors, the
 /// front end, and the tokenizer. Decoding options are never saved here.
@@ -24,6 +44,18 @@ public sealed record ModelConfig
 
     /// <summary>Format version of the directory. Default: 1.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>Encoder architecture. Default: Transformer.</summary>
+    public EncoderKind Encoder { get; init; } = EncoderKind.Transformer;
+
+    /// <summary>Decoder architecture. Default: Transformer.</summary>
+    public DecoderKind Decoder { get; init; } = DecoderKind.Transformer;
+
+    /// <summary>LSTM hidden units per direction (PyramidalLstm encoder) and of the LSTM decoder. Default: 320.</summary>
+    public int LstmHidden { get; init; } = 320;
+
+    /// <summary>Layers of the PyramidalLstm encoder (the first two halve time). Default: 3.</summary>
+    public int LstmLayers { get; init; } = 3;
 
     /// <summary>Model width (d_model). Default: 256.</summary>
     public int ModelDim { get; init; } = 256;
@@ -70,6 +102,8 @@ public sealed record ModelConfig
         if (EncoderLayers < 1) throw Bad(nameof(EncoderLayers), EncoderLayers, "must be ≥ 1");
         if (DecoderLayers < 1) throw Bad(nameof(DecoderLayers), DecoderLayers, "must be ≥ 1");
         if (FeedForwardDim < 1) throw Bad(nameof(FeedForwardDim), FeedForwardDim, "must be ≥ 1");
+        if (LstmHidden < 1) throw Bad(nameof(LstmHidden), LstmHidden, "must be ≥ 1");
+        if (LstmLayers < 2) throw Bad(nameof(LstmLayers), LstmLayers, "must be ≥ 2 (two time-halving layers)");
         if (SubsamplingChannels < 1) throw Bad(nameof(SubsamplingChannels), SubsamplingChannels, "must be ≥ 1");
         if (Dropout is < 0 or >= 1) throw Bad(nameof(Dropout), Dropout, "must be in [0, 1)");
         if (VocabSize < 3) throw Bad(nameof(VocabSize), VocabSize, "must be ≥ 3 (blank, sos/eos, one token)");

@@ -88,7 +88,7 @@ public sealed class Recognizer : IDisposable
         var x = tensor(padded, [b, maxFrames, bins], device: _device);
         var lengths = tensor(features.Select(f => (long)f.Frames).ToArray(), device: _device);
         var encoded = _model.Encoder.Encode(x, lengths, 0, -1);                                   // (B, T', D)
-        var encodedLengths = TransformerEncoder.OutputLengths(lengths).cpu().data<long>().ToArray();
+        var encodedLengths = _model.Encoder.OutputLengths(lengths).cpu().data<long>().ToArray();
         var ctcAll = _model.CtcLogProbs(encoded).cpu();                                           // (B, T', V)
         int frames = (int)ctcAll.shape[1], vocab = (int)ctcAll.shape[2];
         var ctcData = ctcAll.data<float>().ToArray();
@@ -103,7 +103,7 @@ public sealed class Recognizer : IDisposable
                 for (int i = 0; i < b; i++) { var (t, p) = CtcGreedy.Decode(ctc[i]); results[i] = ([.. t], [.. p]); }
                 break;
             case DecodingMethod.AttentionGreedy:
-                var mask = TransformerEncoder.AttentionMask(encoded.shape[1], TransformerEncoder.OutputLengths(lengths), 0, -1, _device);
+                var mask = TransformerEncoder.AttentionMask(encoded.shape[1], _model.Encoder.OutputLengths(lengths), 0, -1, _device);
                 results = AttentionSearch.Greedy(_model.Decoder, encoded, mask, maxTokens, options.MaxRepeats);
                 break;
             case DecodingMethod.CtcRescore:

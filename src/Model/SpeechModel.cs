@@ -14,22 +14,22 @@ internal sealed class SpeechModel : nn.Module<Tensor, Tensor>
 {
     public const int Blank = 0, SosEos = 1, IgnoreIndex = -100;
 
-    private readonly TransformerEncoder encoder;
-    private readonly TransformerDecoder decoder;
+    private readonly SpeechEncoder encoder;
+    private readonly SpeechDecoder decoder;
     private readonly Linear ctc;
 
     public SpeechModel(ModelConfig config) : base("speech_model")
     {
         Config = config.Validated();
-        encoder = new TransformerEncoder("encoder", config);
-        decoder = new TransformerDecoder("decoder", config);
+        encoder = config.Encoder == EncoderKind.Transformer ? new TransformerEncoder("encoder", config) : new PyramidalLstmEncoder("encoder", config);
+        decoder = config.Decoder == DecoderKind.Transformer ? new TransformerDecoder("decoder", config) : new LstmDecoder("decoder", config);
         ctc = nn.Linear(config.ModelDim, config.VocabSize);
         RegisterComponents();
     }
 
     public ModelConfig Config { get; }
-    public TransformerEncoder Encoder => encoder;
-    public TransformerDecoder Decoder => decoder;
+    public SpeechEncoder Encoder => encoder;
+    public SpeechDecoder Decoder => decoder;
 
     // features: (B, T, n_mels) -> CTC log-probabilities (B, T', V)
     public override Tensor forward(Tensor features) => CtcLogProbs(encoder.call(features));
@@ -45,7 +45,7 @@ internal sealed class SpeechModel : nn.Module<Tensor, Tensor>
         double ctcWeight, double labelSmoothing, int chunk, int leftChunks)
     {
         var encoded = encoder.Encode(features, featureLengths, chunk, leftChunks);       // (B, T', D)
-        var encodedLengths = TransformerEncoder.OutputLengths(featureLengths);             // (B)
+        var encodedLengths = encoder.OutputLengths(featureLengths);             // (B)
         long b = targets.shape[0];
 
         var logProbs = CtcLogProbs(encoded).transpose(0, 1);                              // (T', B, V)

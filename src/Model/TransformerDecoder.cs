@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Seq2Seq.Model;
 
 /// <summary>Token embedding with sinusoidal positions, pre-norm decoder blocks, output projection to the vocabulary.</summary>
-internal sealed class TransformerDecoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+internal sealed class TransformerDecoder : SpeechDecoder
 {
     private readonly Embedding embedding;
     private readonly ModuleList<DecoderBlock> blocks;
@@ -36,7 +36,7 @@ internal sealed class TransformerDecoder : nn.Module<Tensor, Tensor, Tensor?, Te
     }
 
     /// <summary>Starts incremental decoding over <paramref name="memory"/> (B, S, D).</summary>
-    public DecoderCache StartCache(Tensor memory, Tensor? memoryMask)
+    public override DecoderState Start(Tensor memory, Tensor? memoryMask)
     {
         var cache = new DecoderCache(blocks.Count);
         for (int i = 0; i < blocks.Count; i++) (cache.MemoryK[i], cache.MemoryV[i]) = blocks[i].ProjectMemory(memory);
@@ -48,8 +48,9 @@ internal sealed class TransformerDecoder : nn.Module<Tensor, Tensor, Tensor?, Te
     /// Log-probabilities of the next token after <paramref name="lastTokens"/> (B) int64, the newest token of each
     /// hypothesis; extends the cache by one position. -> (B, V)
     /// </summary>
-    public Tensor Step(Tensor lastTokens, DecoderCache cache)
+    public override Tensor Step(Tensor lastTokens, DecoderState state)
     {
+        var cache = (DecoderCache)state;
         var x = Embed(lastTokens.unsqueeze(1), cache.Length);                    // (B, 1, D)
         for (int i = 0; i < blocks.Count; i++)
             (x, cache.SelfK[i], cache.SelfV[i]) = blocks[i].Step(x, cache.SelfK[i], cache.SelfV[i],

@@ -8,7 +8,7 @@ namespace Seq2Seq.Model;
 /// to chunks (each frame sees its own chunk and <c>leftChunks</c> before it, as in WeNet's U2), so one model serves
 /// offline and streaming recognition.
 /// </summary>
-internal sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
+internal sealed class TransformerEncoder : SpeechEncoder
 {
     private readonly ConvSubsampling subsampling;
     private readonly ModuleList<EncoderBlock> blocks;
@@ -24,28 +24,28 @@ internal sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    // x: (B, T, n_mels) -> (B, T', D), full attention, no padding
-    public override Tensor forward(Tensor x) => Encode(x, null, 0, -1);
-
     /// <summary>
     /// Encodes padded features. x: (B, T, n_mels), lengths: (B) int64 valid frames or null -> (B, T', D).
     /// chunk ≤ 0: full attention; otherwise attention limited to chunks of <paramref name="chunk"/> output frames with
     /// <paramref name="leftChunks"/> chunks of history (negative = all).
     /// </summary>
-    public Tensor Encode(Tensor x, Tensor? lengths, int chunk, int leftChunks)
+    public override Tensor Encode(Tensor x, Tensor? lengths, int chunk, int leftChunks)
     {
         if (x.dim() != 3 || x.shape[2] != _melBins)
             throw new ArgumentException($"encoder input must be (batch, frames, {_melBins}), got ({string.Join(", ", x.shape)})");
         var h = subsampling.call(x);                                              // (B, T', D)
         long t = h.shape[1];
         h = h * Math.Sqrt(_dim) + Sinusoids.Encode(0, t, _dim, h.device);
-        var mask = AttentionMask(t, lengths is null ? null : OutputLengths(lengths), chunk, leftChunks, h.device);
+        var mask = AttentionMask(t, lengths is null ? null : Lengths(lengths), chunk, leftChunks, h.device);
         foreach (var block in blocks) h = block.call(h, mask);
         return norm.call(h);
     }
 
-    /// <summary>Encoder frames for feature frame counts (B) int64.</summary>
-    public static Tensor OutputLengths(Tensor lengths) => ((lengths - 1).div(2, rounding_mode: RoundingMode.floor) - 1)
+    /// <inheritdoc />
+    public override Tensor OutputLengths(Tensor lengths) => Lengths(lengths);
+
+    /// <summary>Output frames of the two stride-2 convolutions for feature frame counts (B) int64.</summary>
+    public static Tensor Lengths(Tensor lengths) => ((lengths - 1).div(2, rounding_mode: RoundingMode.floor) - 1)
         .div(2, rounding_mode: RoundingMode.floor).clamp_min(0);
 
     /// <summary>Additive mask (B or 1, 1, T, T): 0 where a query frame may attend to a key frame, −1e9 elsewhere.</summary>

@@ -10,12 +10,12 @@ internal static class AttentionSearch
     /// utterance token limit (tied to its encoder frames). Returns tokens and their log-probabilities.
     /// </summary>
     public static (List<int> Tokens, List<float> LogProbs)[] Greedy(
-        TransformerDecoder decoder, Tensor memory, Tensor? memoryMask, int[] maxLengths, int maxRepeats)
+        SpeechDecoder decoder, Tensor memory, Tensor? memoryMask, int[] maxLengths, int maxRepeats)
     {
         int b = (int)memory.shape[0];
         var results = Enumerable.Range(0, b).Select(_ => (Tokens: new List<int>(), LogProbs: new List<float>())).ToArray();
         var done = maxLengths.Select(m => m <= 0).ToArray();
-        var cache = decoder.StartCache(memory, memoryMask);
+        var cache = decoder.Start(memory, memoryMask);
         var last = full(b, SpeechModel.SosEos, dtype: int64, device: memory.device);
         for (int step = 0; !done.All(d => d); step++)
         {
@@ -51,13 +51,13 @@ internal static class AttentionSearch
     /// Joint CTC/attention beam search for one utterance. memory: (1, S, D). Score = (1−λ)·log P_att + λ·log P_ctc-prefix,
     /// finished hypotheses ranked by score / (length + 1).
     /// </summary>
-    public static (List<int> Tokens, List<float> LogProbs) Beam(TransformerDecoder decoder, Tensor memory, CtcScores ctc,
+    public static (List<int> Tokens, List<float> LogProbs) Beam(SpeechDecoder decoder, Tensor memory, CtcScores ctc,
         DecodeOptions options, int maxLength)
     {
         double lambda = options.CtcWeight;
         int beam = options.BeamSize;
         var scorer = lambda > 0 ? new CtcPrefixScorer(ctc) : null;
-        var cache = decoder.StartCache(memory, null);
+        var cache = decoder.Start(memory, null);
         var live = new List<Hypothesis> { new([], [], 0f, 0f, scorer?.Initial(), 0) };
         var ended = new List<Hypothesis>();
         cache.Select(zeros(1, dtype: int64, device: memory.device));
@@ -115,7 +115,7 @@ internal static class AttentionSearch
     /// Rescores CTC n-best hypotheses with the decoder (teacher forcing, one batch): returns the hypothesis maximising
     /// λ·CTC + (1−λ)·log P_att(tokens, eos), with per-token attention log-probabilities. memory: (1, S, D).
     /// </summary>
-    public static (List<int> Tokens, List<float> LogProbs) Rescore(TransformerDecoder decoder, Tensor memory,
+    public static (List<int> Tokens, List<float> LogProbs) Rescore(SpeechDecoder decoder, Tensor memory,
         List<(int[] Tokens, float Score)> nbest, double lambda)
     {
         if (nbest.Count == 0) return ([], []);
