@@ -33,6 +33,11 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.Equal(Path.Combine(run, "final"), train.Stdout.Trim());
         Assert.Contains("epoch 6 step 6: valid WER", File.ReadAllText(Path.Combine(run, "train.log")));
 
+        string twin = Path.Combine(_dir, "twin");
+        var same = CliRunner.Run("train", "--train", manifest, "--valid", manifest, "--out", twin, "--config", config, "--epochs", "6");
+        Assert.True(same.ExitCode == 0, same.Stderr);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(run, "final", "model.safetensors")), File.ReadAllBytes(Path.Combine(twin, "final", "model.safetensors")));
+
         var again = CliRunner.Run("train", "--train", manifest, "--out", run, "--config", config);
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("use --resume", again.Stderr);

@@ -82,7 +82,7 @@ internal static class TrainCommand
         public void OnStep(StepReport r) => _line.Update(
             $"epoch {r.Epoch} {ProgressLine.Bar((double)r.Batch / r.BatchesInEpoch, 16)} {r.Batch}/{r.BatchesInEpoch} step {r.Step} " +
             $"loss {r.Loss:F3} (ctc {r.CtcLoss:F3} att {r.AttentionLoss:F3}) lr {r.LearningRate:E2} {r.AudioSecondsPerSecond:F1} audio-s/s " +
-            $"elapsed {r.Elapsed:hh\\:mm\\:ss}{(r.Remaining is { } left ? $" left {left:hh\\:mm\\:ss}" : "")}");
+            $"elapsed {r.Elapsed:hh\\:mm\\:ss}{(r.Remaining is { } left ? $" ETA {left:hh\\:mm\\:ss}" : "")}");
 
         public void OnEpoch(EpochReport r) { }
 

@@ -15,7 +15,7 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
 
     public List<Item[]> Plan(int epoch)
     {
-        var rng = new Random(HashCode.Combine(options.Seed, epoch));
+        var rng = new Random(Seeds.Mix(options.Seed, epoch));
         var items = new List<Item>();
         for (int i = 0; i < corpus.Count; i++)
         {

@@ -129,7 +129,10 @@ public sealed class Trainer
                     state = state with { Step = step, BatchInEpoch = ++index };
                     audio += batch.AudioSeconds;
                     double rate = audio / epochClock.Elapsed.TotalSeconds;
-                    var remaining = o.MaxMinutes is { } max ? TimeSpan.FromSeconds(Math.Max(0, max * 60 - priorSeconds - clock.Elapsed.TotalSeconds)) : (TimeSpan?)null;
+                    // ETA: to the time limit when one is set, else to the end of this epoch.
+                    var remaining = o.MaxMinutes is { } max
+                        ? TimeSpan.FromSeconds(Math.Max(0, max * 60 - priorSeconds - clock.Elapsed.TotalSeconds))
+                        : epochClock.Elapsed / (index - start) * (plan.Count - index);
                     _monitor.OnStep(new StepReport(epoch + 1, index, plan.Count, step, loss, ctcLoss, attLoss,
                         LearningRateSchedule.At(step, o.LearningRate, o.WarmupSteps), rate, clock.Elapsed, remaining));
                     if (step % 50 == 0)
@@ -196,12 +199,12 @@ public sealed class Trainer
         TrainOptions o, long step, int index)
     {
         using var scope = NewDisposeScope();
-        random.manual_seed(HashCode.Combine(o.Seed, step)); // dropout is reproducible across --resume
+        random.manual_seed(Seeds.Mix(o.Seed, step)); // dropout is reproducible across --resume
         var x = tensor(batch.Features, [batch.Size, batch.Frames, model.Config.Features.MelBins]);
         var lengths = tensor(batch.FrameLengths);
         var targets = tensor(batch.Targets, [batch.Size, batch.MaxTokens]);
         var targetLengths = tensor(batch.TargetLengths);
-        var rng = new Random(HashCode.Combine(o.Seed, step, 7));
+        var rng = new Random(Seeds.Mix(o.Seed, step, 7));
         int chunk = rng.NextDouble() < o.ChunkProbability ? rng.Next(1, 26) : 0;
         int left = chunk > 0 && rng.Next(2) == 0 ? rng.Next(0, 8) : -1;
         var terms = model.Loss(x, lengths, targets, targetLengths, o.CtcWeight, o.LabelSmoothing, chunk, left);

@@ -1,6 +1,6 @@
 namespace Seq2Seq.Model.Training;
 
-/// <summary>Progress of one optimizer step.</summary>
+/// <summary>Progress of one optimizer step. Remaining: to the time limit if set, else to the end of the epoch.</summary>
 public sealed record StepReport(int Epoch, int Batch, int BatchesInEpoch, long Step, double Loss, double CtcLoss,
     double AttentionLoss, double LearningRate, double AudioSecondsPerSecond, TimeSpan Elapsed, TimeSpan? Remaining);
 
