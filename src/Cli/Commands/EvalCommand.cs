@@ -21,11 +21,20 @@ internal static class EvalCommand
         var batch = new Option<int>("--batch") { Description = "Utterances decoded together.", DefaultValueFactory = _ => 8 };
         var worst = new Option<int>("--worst") { Description = "Worst utterances to list.", DefaultValueFactory = _ => 5 };
         var device = CommonOptions.Device();
+        var score = new Option<string?>("--hyps") { Description = "Score these 'path<TAB>hypothesis' lines (e.g. another recogniser's) instead of decoding." };
         var command = new Command("eval", "Decode every file of a manifest and print WER and CER (S/D/I counts), real-time factor and the worst utterances.")
-        { model, manifest, output, method, beam, ctcWeight, batch, worst, device };
+        { model, manifest, output, method, beam, ctcWeight, batch, worst, device, score };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var entries = Manifest.Read(parse.GetValue(manifest)!);
+            if (parse.GetValue(score) is { } hypsPath)
+            {
+                var given = File.ReadLines(hypsPath).Select(l => l.Split('\t', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+                var missing = entries.FirstOrDefault(e => !given.ContainsKey(e.Path));
+                if (missing is not null) throw new InvalidDataException($"{hypsPath}: no hypothesis for {missing.Path}");
+                Report(entries, entries.Select(e => given[e.Path]).ToArray(), "given hypotheses", null, parse.GetValue(worst));
+                return ExitCodes.Ok;
+            }
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
             var options = new DecodeOptions { Method = parse.GetValue(method), BeamSize = parse.GetValue(beam), CtcWeight = parse.GetValue(ctcWeight) }.Validated();
             var hyps = new string[entries.Count];
@@ -52,21 +61,28 @@ internal static class EvalCommand
             if (parse.GetValue(output) is { } outPath)
                 await File.WriteAllLinesAsync(outPath, entries.Select((e, i) => $"{e.Path}\t{hyps[i]}"), token);
 
-            var words = entries.Select((e, i) => ErrorRate.Words(e.Transcript, hyps[i])).ToList();
-            var chars = entries.Select((e, i) => ErrorRate.Characters(e.Transcript, hyps[i])).ToList();
-            var w = words.Aggregate(ErrorCounts.Zero, (a, b) => a + b);
-            var c = chars.Aggregate(ErrorCounts.Zero, (a, b) => a + b);
-            Console.WriteLine($"utterances {entries.Count}, audio {audioSeconds:F1} s, method {options.Method}{(options.Method == DecodingMethod.JointBeam ? $" beam {options.BeamSize}" : "")}");
-            Console.WriteLine($"WER {100 * w.Rate:F2}% (S {w.Substitutions}, D {w.Deletions}, I {w.Insertions}, N {w.ReferenceLength})");
-            Console.WriteLine($"CER {100 * c.Rate:F2}% (S {c.Substitutions}, D {c.Deletions}, I {c.Insertions}, N {c.ReferenceLength})");
-            Console.WriteLine($"RTF {decodeSeconds / Math.Max(audioSeconds, 1e-9):F4} ({decodeSeconds:F1} s decoding for {audioSeconds:F1} s of audio, features included)");
-            var worstList = words.Select((e, i) => (e, i)).Where(x => x.e.Errors > 0).OrderByDescending(x => x.e.Errors).ThenBy(x => x.i)
-                .Take(parse.GetValue(worst)).ToList();
-            if (worstList.Count > 0) Console.WriteLine("worst:");
-            foreach (var (e, i) in worstList)
-                Console.WriteLine($"  {e.Errors} error(s)\t{entries[i].Path}\tref: {entries[i].Transcript}\thyp: {hyps[i]}");
+            string what = $"method {options.Method}{(options.Method is DecodingMethod.JointBeam or DecodingMethod.CtcRescore ? $" beam {options.BeamSize}" : "")}";
+            Report(entries, hyps, what, (decodeSeconds, audioSeconds), parse.GetValue(worst));
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    private static void Report(IReadOnlyList<ManifestEntry> entries, string[] hyps, string what, (double Decode, double Audio)? timing, int worstCount)
+    {
+        var words = entries.Select((e, i) => ErrorRate.Words(e.Transcript, hyps[i])).ToList();
+        var chars = entries.Select((e, i) => ErrorRate.Characters(e.Transcript, hyps[i])).ToList();
+        var w = words.Aggregate(ErrorCounts.Zero, (a, b) => a + b);
+        var c = chars.Aggregate(ErrorCounts.Zero, (a, b) => a + b);
+        Console.WriteLine($"utterances {entries.Count}{(timing is { } t0 ? $", audio {t0.Audio:F1} s" : "")}, {what}");
+        Console.WriteLine($"WER {100 * w.Rate:F2}% (S {w.Substitutions}, D {w.Deletions}, I {w.Insertions}, N {w.ReferenceLength})");
+        Console.WriteLine($"CER {100 * c.Rate:F2}% (S {c.Substitutions}, D {c.Deletions}, I {c.Insertions}, N {c.ReferenceLength})");
+        if (timing is { } t)
+            Console.WriteLine($"RTF {t.Decode / Math.Max(t.Audio, 1e-9):F4} ({t.Decode:F1} s decoding for {t.Audio:F1} s of audio, features included)");
+        var worstList = words.Select((e, i) => (e, i)).Where(x => x.e.Errors > 0).OrderByDescending(x => x.e.Errors).ThenBy(x => x.i)
+            .Take(worstCount).ToList();
+        if (worstList.Count > 0) Console.WriteLine("worst:");
+        foreach (var (e, i) in worstList)
+            Console.WriteLine($"  {e.Errors} error(s)\t{entries[i].Path}\tref: {entries[i].Transcript}\thyp: {hyps[i]}");
     }
 }
