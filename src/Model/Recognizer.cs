@@ -30,8 +30,8 @@ public sealed class Recognizer : IDisposable
         return new Recognizer(model, tokenizer, d, directory);
     }
 
-    internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, string directory = "(memory)") =>
-        new(model, tokenizer, CPU, directory);
+    internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, Device? device = null) =>
+        new(model, tokenizer, device ?? CPU, "(memory)");
 
     /// <summary>Architecture and front end.</summary>
     public ModelConfig Config => _model.Config;

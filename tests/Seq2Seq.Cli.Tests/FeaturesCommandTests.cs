@@ -41,6 +41,21 @@ public sealed class FeaturesCommandTests : IDisposable
         Assert.Equal(101, NpyFile.Read(File.OpenRead(npy)).Rows); // 1 s at 16 kHz → 1 + 16000/160 frames
     }
 
+    [Fact]
+    public void Features_Mp3WithoutFfmpeg_NamesThePackageToInstall()
+    {
+        string mp3 = Path.Combine(_dir, "song.mp3");
+        File.WriteAllBytes(mp3, [0xFF, 0xFB, 0x90, 0x00, 1, 2, 3]);
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = _dir, // no ffmpeg here
+            ["DOTNET_ROOT"] = Path.GetDirectoryName(Environment.ProcessPath!)!,
+        };
+        var r = CliRunner.RunWith(env, "features", mp3, "--out", Path.Combine(_dir, "x.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("song.mp3: this format needs ffmpeg, which is not installed (install it: sudo apt-get install ffmpeg)", r.Stderr);
+    }
+
     public static TheoryData<string, byte[], string> BadFiles()
     {
         var good = new MemoryStream();

@@ -24,11 +24,12 @@ internal static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = $"Peak learning rate [default: {defaults.LearningRate}]." };
         var warmup = new Option<int?>("--warmup") { Description = $"Warm-up steps to the peak learning rate [default: {defaults.WarmupSteps}]." };
         var batchFrames = new Option<int?>("--batch-frames") { Description = $"Feature frames per batch, padding included [default: {defaults.BatchFrames}]." };
+        var device = CommonOptions.Device();
         var seed = new Option<int?>("--seed") { Description = $"Seed of every random choice [default: {defaults.Seed}]." };
         var command = new Command("train",
             "Train an attention encoder-decoder with joint CTC on manifests (TSV: path, transcript, speaker, duration_s). " +
             "Every hyper-parameter and its default is listed in the README; --config sets any of them.")
-        { train, valid, output, config, resume, init, minutes, epochs, tokenizer, lr, warmup, batchFrames, seed };
+        { train, valid, output, config, resume, init, minutes, epochs, tokenizer, lr, warmup, batchFrames, seed, device };
 
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
@@ -48,7 +49,7 @@ internal static class TrainCommand
             string final;
             if (parse.GetValue(resume))
             {
-                final = await Trainer.ResumeAsync(run, Override, monitor, token);
+                final = await Trainer.ResumeAsync(run, Override, monitor, token, parse.GetValue(device));
             }
             else
             {
@@ -58,7 +59,7 @@ internal static class TrainCommand
                     ? JsonSerializer.Deserialize<TrainOptions>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty config")
                     : new TrainOptions();
                 options = Override(options) with { Train = manifests, Valid = parse.GetValue(valid) };
-                final = await Trainer.TrainAsync(run, options, monitor, token);
+                final = await Trainer.TrainAsync(run, options, monitor, token, parse.GetValue(device));
             }
             monitor.Done();
             Console.WriteLine(final);

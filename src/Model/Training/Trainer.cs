@@ -21,33 +21,36 @@ public sealed class Trainer
     private readonly TrainOptions _options;
     private readonly ITrainingMonitor _monitor;
     private readonly StreamWriter _log;
+    private readonly Device _device;
 
-    private Trainer(string runDirectory, TrainOptions options, ITrainingMonitor monitor)
+    private Trainer(string runDirectory, TrainOptions options, ITrainingMonitor monitor, DeviceChoice device)
     {
-        (_run, _options, _monitor) = (runDirectory, options, monitor);
+        (_run, _options, _monitor, _device) = (runDirectory, options, monitor, TorchRuntime.Resolve(device));
         Directory.CreateDirectory(runDirectory);
         _log = new StreamWriter(Path.Combine(runDirectory, "train.log"), append: true) { AutoFlush = true };
     }
 
     /// <summary>Starts a new run in <paramref name="runDirectory"/> (which must not hold a run yet).</summary>
-    public static Task<string> TrainAsync(string runDirectory, TrainOptions options, ITrainingMonitor monitor, CancellationToken ct)
+    public static Task<string> TrainAsync(string runDirectory, TrainOptions options, ITrainingMonitor monitor, CancellationToken ct,
+        DeviceChoice device = DeviceChoice.Auto)
     {
         options = options.Validated();
         if (File.Exists(Path.Combine(runDirectory, "last", "state.json")))
             throw new ArgumentException($"{runDirectory} already holds a run: use --resume to continue it, or choose a new directory");
         Directory.CreateDirectory(runDirectory);
         File.WriteAllText(Path.Combine(runDirectory, "options.json"), JsonSerializer.Serialize(SavedOptions.From(options), ModelDirectory.Json));
-        return new Trainer(runDirectory, options, monitor).RunAsync(resume: false, ct);
+        return new Trainer(runDirectory, options, monitor, device).RunAsync(resume: false, ct);
     }
 
     /// <summary>Continues a run from its last checkpoint (model, optimizer, schedule and data position).</summary>
-    public static Task<string> ResumeAsync(string runDirectory, Func<TrainOptions, TrainOptions>? overrides, ITrainingMonitor monitor, CancellationToken ct)
+    public static Task<string> ResumeAsync(string runDirectory, Func<TrainOptions, TrainOptions>? overrides, ITrainingMonitor monitor,
+        CancellationToken ct, DeviceChoice device = DeviceChoice.Auto)
     {
         string path = Path.Combine(runDirectory, "options.json");
         if (!File.Exists(path)) throw new InvalidOperationException($"{runDirectory}: no options.json, not a training run");
         var saved = JsonSerializer.Deserialize<SavedOptions>(File.ReadAllText(path), ModelDirectory.Json)!;
         var options = (overrides ?? (o => o))(saved.ToOptions()).Validated();
-        return new Trainer(runDirectory, options, monitor).RunAsync(resume: true, ct);
+        return new Trainer(runDirectory, options, monitor, device).RunAsync(resume: true, ct);
     }
 
     /// <summary>options.json: the options plus the manifests (which the JSON config file does not carry).</summary>
@@ -86,7 +89,9 @@ public sealed class Trainer
         using var model = new SpeechModel(config);
         if (resume) SafeTensors.Load(model, Path.Combine(_run, "last", ModelDirectory.WeightsFile));
         else if (o.InitFrom is not null) SafeTensors.Load(model, Path.Combine(o.InitFrom, ModelDirectory.WeightsFile));
-        Log($"model: {model.parameters().Sum(p => p.numel()) / 1e6:F2} M parameters, vocabulary {config.VocabSize}, device cpu, {get_num_threads()} threads");
+        if (_device.type != DeviceType.CPU) model.to(_device); // weights load on the CPU, then move (as inference does)
+        Log($"model: {model.parameters().Sum(p => p.numel()) / 1e6:F2} M parameters, vocabulary {config.VocabSize}, " +
+            $"device {_device.type.ToString().ToLowerInvariant()}, {get_num_threads()} CPU threads");
 
         var optimizer = optim.AdamW(model.parameters(), o.LearningRate, 0.9, 0.98, 1e-9, o.WeightDecay);
         if (resume) optimizer.load_state_dict(Path.Combine(_run, "last", "optimizer.bin"));
@@ -200,10 +205,10 @@ public sealed class Trainer
     {
         using var scope = NewDisposeScope();
         random.manual_seed(Seeds.Mix(o.Seed, step)); // dropout is reproducible across --resume
-        var x = tensor(batch.Features, [batch.Size, batch.Frames, model.Config.Features.MelBins]);
-        var lengths = tensor(batch.FrameLengths);
-        var targets = tensor(batch.Targets, [batch.Size, batch.MaxTokens]);
-        var targetLengths = tensor(batch.TargetLengths);
+        var x = tensor(batch.Features, [batch.Size, batch.Frames, model.Config.Features.MelBins], device: _device);
+        var lengths = tensor(batch.FrameLengths, device: _device);
+        var targets = tensor(batch.Targets, [batch.Size, batch.MaxTokens], device: _device);
+        var targetLengths = tensor(batch.TargetLengths, device: _device);
         var rng = new Random(Seeds.Mix(o.Seed, step, 7));
         int chunk = rng.NextDouble() < o.ChunkProbability ? rng.Next(1, 26) : 0;
         int left = chunk > 0 && rng.Next(2) == 0 ? rng.Next(0, 8) : -1;
@@ -219,11 +224,11 @@ public sealed class Trainer
         return (terms.Total.item<float>(), terms.Ctc.item<float>(), terms.Attention.item<float>());
     }
 
-    private static (double Wer, double Cer) Validate(SpeechModel model, ITokenizer tokenizer, List<Utterance> valid)
+    private (double Wer, double Cer) Validate(SpeechModel model, ITokenizer tokenizer, List<Utterance> valid)
     {
         if (valid.Count == 0) return (double.NaN, double.NaN);
         model.eval();
-        var recognizer = Recognizer.FromModel(model, tokenizer);
+        var recognizer = Recognizer.FromModel(model, tokenizer, _device);
         var options = new DecodeOptions { Method = DecodingMethod.CtcGreedy };
         ErrorCounts words = ErrorCounts.Zero, chars = ErrorCounts.Zero;
         foreach (var chunk in valid.OrderBy(u => u.Samples.Length).Chunk(16))
