@@ -17,8 +17,9 @@ public sealed class DecodingPrimitivesTests
         return new CtcScores(data, frames, vocab);
     }
 
-    /// <summary>Sum over every frame labelling whose collapse starts with (or equals) the prefix, by enumeration.</summary>
-    private static double BruteForce(CtcScores x, int[] prefix, bool whole)
+    /// <summary>log Σ P(path) over every frame labelling whose collapsed text satisfies <paramref name="match"/>
+    /// (paths through sos/eos, id 1, skipped when <paramref name="skipSos"/>).</summary>
+    private static double Enumerate(CtcScores x, Func<List<int>, bool> match, bool skipSos = false)
     {
         double total = 0;
         int frames = x.Frames, vocab = x.Vocab;
@@ -27,15 +28,19 @@ public sealed class DecodingPrimitivesTests
         {
             long c = code;
             double logp = 0;
-            for (int t = 0; t < frames; t++) { path[t] = (int)(c % vocab); c /= vocab; logp += x[t, path[t]]; }
+            bool sos = false;
+            for (int t = 0; t < frames; t++) { path[t] = (int)(c % vocab); c /= vocab; logp += x[t, path[t]]; sos |= path[t] == 1; }
+            if (skipSos && sos) continue;
             var collapsed = new List<int>();
             for (int t = 0; t < frames; t++)
                 if (path[t] != 0 && (t == 0 || path[t] != path[t - 1])) collapsed.Add(path[t]);
-            bool match = whole ? collapsed.SequenceEqual(prefix) : collapsed.Take(prefix.Length).SequenceEqual(prefix) && collapsed.Count >= prefix.Length;
-            if (match) total += Math.Exp(logp);
+            if (match(collapsed)) total += Math.Exp(logp);
         }
         return Math.Log(total);
     }
+
+    private static double BruteForce(CtcScores x, int[] prefix, bool whole) => Enumerate(x, collapsed =>
+        whole ? collapsed.SequenceEqual(prefix) : collapsed.Count >= prefix.Length && collapsed.Take(prefix.Length).SequenceEqual(prefix));
 
     [Fact]
     public void CtcPrefixScore_MatchesEnumeration()
@@ -67,26 +72,7 @@ public sealed class DecodingPrimitivesTests
         Assert.Equal(best.Score, nbest[0].Score, 4);
     }
 
-    /// <summary>Like BruteForce(whole) but paths through the sos/eos id (1) are excluded, as CTC search never emits it.</summary>
-    private static double BruteForceWithoutSos(CtcScores x, int[] text)
-    {
-        double total = 0;
-        int frames = x.Frames, vocab = x.Vocab;
-        var path = new int[frames];
-        for (long code = 0; code < (long)Math.Pow(vocab, frames); code++)
-        {
-            long c = code;
-            double logp = 0;
-            bool sos = false;
-            for (int t = 0; t < frames; t++) { path[t] = (int)(c % vocab); c /= vocab; logp += x[t, path[t]]; sos |= path[t] == 1; }
-            if (sos) continue;
-            var collapsed = new List<int>();
-            for (int t = 0; t < frames; t++)
-                if (path[t] != 0 && (t == 0 || path[t] != path[t - 1])) collapsed.Add(path[t]);
-            if (collapsed.SequenceEqual(text)) total += Math.Exp(logp);
-        }
-        return Math.Log(total);
-    }
+    private static double BruteForceWithoutSos(CtcScores x, int[] text) => Enumerate(x, collapsed => collapsed.SequenceEqual(text), skipSos: true);
 
     [Fact]
     public void CtcAlignment_SpansAreOrderedAndCoverTheirTokens()
