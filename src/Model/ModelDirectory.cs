@@ -13,7 +13,11 @@ internal static class ModelDirectory
 {
     public const string ConfigFile = "config.json", WeightsFile = "model.safetensors";
 
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    /// <summary>JSON for configs and run state: indented; NaN/∞ allowed (a run's best WER starts at +∞, NaN without validation).</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static void Save(string directory, SpeechModel model, string? tokenizerSource = null)
     {

@@ -63,6 +63,26 @@ public sealed class TrainEvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_WithoutValidationAndCheckpointEveryStep_SavesAndResumes()
+    {
+        Espeak("yes", Path.Combine(_dir, "a.wav"));
+        Espeak("no", Path.Combine(_dir, "b.wav"));
+        string manifest = Path.Combine(_dir, "m.tsv"), config = Path.Combine(_dir, "c.json"), run = Path.Combine(_dir, "run");
+        File.WriteAllLines(manifest, ["path\ttranscript", "a.wav\tyes", "b.wav\tno"]);
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            Model = new { ModelDim = 16, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, FeedForwardDim = 16, SubsamplingChannels = 4 },
+            CheckpointMinutes = 0.0, BatchFrames = 200,
+        }));
+        var first = CliRunner.Run("train", "--train", manifest, "--out", run, "--config", config, "--epochs", "1");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("\"BestWer\": \"Infinity\"", File.ReadAllText(Path.Combine(run, "last", "state.json")));
+        var resumed = CliRunner.Run("train", "--resume", "--out", run, "--epochs", "2");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("epoch 2 step", File.ReadAllText(Path.Combine(run, "train.log")));
+    }
+
+    [Fact]
     public void Transcribe_WithoutAnyModel_ExitsWith2AndSaysSo()
     {
         var r = CliRunner.Run("transcribe", "--model", Path.Combine(_dir, "no-model"), "x.wav");

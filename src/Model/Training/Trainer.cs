@@ -69,7 +69,7 @@ public sealed class Trainer
     private async Task<string> RunAsync(bool resume, CancellationToken ct)
     {
         var o = _options;
-        var state = resume ? JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(_run, "last", "state.json")))! : new TrainerState();
+        var state = resume ? JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(_run, "last", "state.json")), ModelDirectory.Json)! : new TrainerState();
         var (tokenizer, tokenizerFile, config) = PrepareTokenizer(o, resume);
 
         Log($"loading audio of {o.Train.Count} training manifest(s){(o.Valid is null ? "" : " and the validation manifest")}");
