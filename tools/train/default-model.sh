@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Trains (or resumes) the default model's run in runs/default: real data of ../shared/data (train splits, weighted so
+# the few real hours count) plus the synthetic corpus, validated on a mix of the real dev splits. Long: run it in the
+# background; it checkpoints every 10 minutes and `tools/train/default-model.sh` again resumes it.
+#   --init DIR    warm-start a new run from a model directory (e.g. models/default) instead of random weights
+#   --minutes N   stop after N minutes of training in all (resumable)
+# Output: runs/default/final (averaged), runs/default/best; copy one to models/default when it beats the shipped model.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+init="" minutes=""
+while [ $# -gt 0 ]; do case $1 in --init) init=$2; shift 2 ;; --minutes) minutes=$2; shift 2 ;; *) echo "unknown option $1" >&2; exit 1 ;; esac; done
+run=runs/default
+[ -f runs/data/dev-mix.tsv ] || {
+  tools/data/make-splits.sh
+  { head -1 runs/data/an4-dev.tsv; for f in an4-dev kathleen-dev speechocean762-dev; do tail -n +2 "runs/data/$f.tsv"; done
+    tail -n +2 runs/data/fsdd-test.tsv | awk 'NR % 5 == 0'; } > runs/data/dev-mix.tsv
+}
+args=(--out "$run")
+[ -n "$minutes" ] && args+=(--minutes "$minutes")
+if [ -f "$run/last/state.json" ]; then
+  exec ./s2s train --resume "${args[@]}"
+fi
+tools/corpus/manifest.sh
+cp corpus/train.tsv corpus/train-snapshot.tsv   # the run keeps reading the same list when resumed
+[ -n "$init" ] && args+=(--init "$init")
+exec ./s2s train "${args[@]}" --config tools/train/default-model.json --valid runs/data/dev-mix.tsv \
+  --train runs/data/an4-train.tsv:3 --train runs/data/fsdd-train.tsv:0.5 --train runs/data/kathleen-train.tsv:2 \
+  --train runs/data/speechocean762-train.tsv:2 --train corpus/train-snapshot.tsv:1
