@@ -124,15 +124,16 @@ public sealed class Recognizer : IDisposable
         return results.Select((r, i) => Build(r.Tokens, r.LogProbs, ctc[i])).ToArray();
     }
 
-    private Transcript Build(List<int> tokens, List<float> logProbs, CtcScores ctc)
+    /// <summary>A transcript with word times from the CTC alignment, shifted by <paramref name="offset"/>.</summary>
+    internal Transcript Build(List<int> tokens, List<float> logProbs, CtcScores ctc, TimeSpan offset = default)
     {
         string text = Tokenizer.Decode(tokens);
         if (text.Length == 0) return Transcript.Empty;
         double frameSeconds = 1 / Config.EncoderFramesPerSecond;
         var spans = CtcAlignment.Align(ctc, tokens)
             ?? tokens.Select((_, k) => (Start: k * ctc.Frames / tokens.Count, End: (k + 1) * ctc.Frames / tokens.Count - 1)).ToArray();
-        var infos = tokens.Select((id, k) => new TokenInfo(id, TimeSpan.FromSeconds(spans[k].Start * frameSeconds),
-            TimeSpan.FromSeconds((spans[k].End + 1) * frameSeconds), logProbs[k])).ToList();
+        var infos = tokens.Select((id, k) => new TokenInfo(id, offset + TimeSpan.FromSeconds(spans[k].Start * frameSeconds),
+            offset + TimeSpan.FromSeconds((spans[k].End + 1) * frameSeconds), logProbs[k])).ToList();
         return new Transcript(text, infos, Words(infos), (float)infos.Average(t => Math.Exp(t.LogProb)));
     }
 
@@ -157,6 +158,10 @@ public sealed class Recognizer : IDisposable
         Flush();
         return words;
     }
+
+    /// <summary>Starts a streaming session (one per audio stream); sessions share this model and its lock.</summary>
+    public StreamingRecognizer CreateStream(StreamingOptions? options = null) =>
+        new(this, _model, _device, _gate, (options ?? new StreamingOptions()).Validated());
 
     /// <inheritdoc />
     public void Dispose() => _model.Dispose();

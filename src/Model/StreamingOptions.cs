@@ -1,0 +1,35 @@
+namespace Seq2Seq.Model;
+
+/// <summary>Streaming recognition settings (chunking, search, endpointing).</summary>
+public sealed record StreamingOptions
+{
+    /// <summary>Encoder frames per chunk (40 ms each): partial results come once per chunk. Default: 8 (320 ms).</summary>
+    public int ChunkFrames { get; init; } = 8;
+
+    /// <summary>Chunks of history each chunk attends to (bounds memory and latency on long streams). Default: 8.</summary>
+    public int LeftChunks { get; init; } = 8;
+
+    /// <summary>Hypotheses kept by the CTC prefix beam search and rescored at an endpoint. Default: 4.</summary>
+    public int BeamSize { get; init; } = 4;
+
+    /// <summary>Weight of CTC scores when the attention decoder rescores a finished segment. Default: 0.3.</summary>
+    public double CtcWeight { get; init; } = 0.3;
+
+    /// <summary>Trailing non-speech (CTC blank) after words that ends a segment, in milliseconds. Default: 640.</summary>
+    public int EndpointSilenceMilliseconds { get; init; } = 640;
+
+    /// <summary>Longest segment before it is finalised anyway, in seconds. Default: 20.</summary>
+    public double MaxSegmentSeconds { get; init; } = 20;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for out-of-range values.</summary>
+    public StreamingOptions Validated()
+    {
+        if (ChunkFrames is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(ChunkFrames), ChunkFrames, "must be 1–64");
+        if (LeftChunks is < 0 or > 256) throw new ArgumentOutOfRangeException(nameof(LeftChunks), LeftChunks, "must be 0–256");
+        if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "must be 1–64");
+        if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "must be 0–1");
+        if (EndpointSilenceMilliseconds < 40) throw new ArgumentOutOfRangeException(nameof(EndpointSilenceMilliseconds), EndpointSilenceMilliseconds, "must be ≥ 40");
+        if (MaxSegmentSeconds is < 1 or > 600) throw new ArgumentOutOfRangeException(nameof(MaxSegmentSeconds), MaxSegmentSeconds, "must be 1–600");
+        return this;
+    }
+}

@@ -1,0 +1,145 @@
+using Seq2Seq.Features;
+using Seq2Seq.Model.Decoding;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model;
+
+/// <summary>
+/// Recognition of one live stream: 16 kHz samples in, partial and final <see cref="TranscriptUpdate"/>s out.
+/// Features are computed incrementally, the encoder runs chunk by chunk with a bounded cache, a CTC prefix beam search
+/// advances every chunk (partials), and when words are followed by enough blank frames — or the segment grows too
+/// long — the segment's n-best are rescored by the attention decoder and emitted as final. Owns its caches; feed it
+/// from one thread at a time.
+/// </summary>
+public sealed class StreamingRecognizer : IDisposable
+{
+    private readonly Recognizer _owner;
+    private readonly SpeechModel _model;
+    private readonly object _gate;
+    private readonly StreamingOptions _options;
+    private readonly LogMelStream _features;
+    private readonly StreamingEncoder _encoder;
+    private readonly CtcPrefixBeam _search;
+    private readonly Device _device;
+    private readonly int _dim, _vocab, _endpointFrames, _maxFrames;
+    private readonly List<float> _segmentEncoded = [], _segmentCtc = [];
+    private long _segmentStart;          // encoder frame index of the segment's first kept frame
+    private int _trailingBlanks;
+    private string _lastPartial = "";
+
+    internal StreamingRecognizer(Recognizer owner, SpeechModel model, Device device, object gate, StreamingOptions options)
+    {
+        (_owner, _model, _device, _gate, _options) = (owner, model, device, gate, options);
+        _features = new LogMelSpectrogram(model.Config.Features).CreateStream();
+        _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device);
+        _search = new CtcPrefixBeam(options.BeamSize);
+        (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
+        double fps = model.Config.EncoderFramesPerSecond;
+        _endpointFrames = (int)Math.Ceiling(options.EndpointSilenceMilliseconds / 1000.0 * fps);
+        _maxFrames = (int)(options.MaxSegmentSeconds * fps);
+    }
+
+    /// <summary>Accepts 16 kHz mono samples; returns the updates they cause (partials, and finals at endpoints).</summary>
+    public IReadOnlyList<TranscriptUpdate> Accept(ReadOnlySpan<float> samples)
+    {
+        var f = _features.Accept(samples);
+        FeatureNormalizer.Apply(f.Data, _model.Config.Features.Normalization);
+        lock (_gate) return Consume(_encoder.Accept(f.Data), end: false);
+    }
+
+    /// <summary>Ends the stream: the last segment is finalised.</summary>
+    public IReadOnlyList<TranscriptUpdate> Complete()
+    {
+        var f = _features.Complete();
+        FeatureNormalizer.Apply(f.Data, _model.Config.Features.Normalization);
+        lock (_gate)
+        {
+            var updates = Consume(_encoder.Accept(f.Data), end: false).ToList();
+            updates.AddRange(Consume(_encoder.Complete(), end: true));
+            return updates;
+        }
+    }
+
+    private List<TranscriptUpdate> Consume(EncoderStep step, bool end)
+    {
+        var updates = new List<TranscriptUpdate>();
+        for (int t = 0; t < step.Frames; t++)
+        {
+            var ctc = step.CtcLogProbs.AsSpan(t * _vocab, _vocab);
+            bool hasWords = _search.NBest()[0].Tokens.Length > 0;
+            int best = ArgMax(ctc);
+            _trailingBlanks = best == SpeechModel.Blank ? _trailingBlanks + 1 : 0;
+            if (!hasWords && best == SpeechModel.Blank && _segmentEncoded.Count / _dim >= _options.ChunkFrames)
+            {
+                // Before the first word: keep one chunk of leading context, not the whole silence.
+                _segmentEncoded.RemoveRange(0, _dim);
+                _segmentCtc.RemoveRange(0, _vocab);
+                _segmentStart++;
+            }
+            _segmentEncoded.AddRange(step.Encoded.AsSpan(t * _dim, _dim));
+            _segmentCtc.AddRange(ctc);
+            _search.Advance(ctc);
+            int frames = _segmentEncoded.Count / _dim;
+            if (_search.NBest()[0].Tokens.Length > 0 && (_trailingBlanks >= _endpointFrames || frames >= _maxFrames))
+                FinishSegment(updates);
+        }
+        if (end && _search.NBest()[0].Tokens.Length > 0) FinishSegment(updates);
+        else if (!end)
+        {
+            string partial = _owner.Tokenizer.Decode(_search.NBest()[0].Tokens);
+            if (partial != _lastPartial && partial.Length > 0)
+            {
+                double fps = _model.Config.EncoderFramesPerSecond;
+                updates.Add(new TranscriptUpdate(false, partial, TimeSpan.FromSeconds(_segmentStart / fps),
+                    TimeSpan.FromSeconds((_segmentStart + _segmentEncoded.Count / _dim) / fps), 0f, []));
+            }
+            _lastPartial = partial;
+        }
+        if (end) ResetSegment(_segmentStart + _segmentEncoded.Count / _dim);
+        return updates;
+    }
+
+    /// <summary>Rescores the segment's n-best and adds the final update (none when the text comes out empty).</summary>
+    private void FinishSegment(List<TranscriptUpdate> updates)
+    {
+        int frames = _segmentEncoded.Count / _dim;
+        Transcript transcript;
+        using (var scope = NewDisposeScope())
+        using (var inference = inference_mode())
+        {
+            var memory = tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device);
+            var (tokens, logProbs) = AttentionSearch.Rescore(_model.Decoder, memory, _search.NBest(), _options.CtcWeight);
+            var ctc = new CtcScores(_segmentCtc.ToArray(), frames, _vocab);
+            transcript = _owner.Build(tokens, logProbs, ctc, TimeSpan.FromSeconds(_segmentStart / _model.Config.EncoderFramesPerSecond));
+        }
+        double fps = _model.Config.EncoderFramesPerSecond;
+        var start = transcript.Words.Count > 0 ? transcript.Words[0].Start : TimeSpan.FromSeconds(_segmentStart / fps);
+        var endTime = transcript.Words.Count > 0 ? transcript.Words[^1].End : TimeSpan.FromSeconds((_segmentStart + frames) / fps);
+        ResetSegment(_segmentStart + frames);
+        if (transcript.Text.Length > 0)
+            updates.Add(new TranscriptUpdate(true, transcript.Text, start, endTime, transcript.Confidence, transcript.Words));
+    }
+
+    private void ResetSegment(long nextStart)
+    {
+        _segmentEncoded.Clear();
+        _segmentCtc.Clear();
+        _segmentStart = nextStart;
+        _trailingBlanks = 0;
+        _lastPartial = "";
+        _search.Reset();
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> x)
+    {
+        int best = 0;
+        for (int i = 1; i < x.Length; i++) if (x[i] > x[best]) best = i;
+        return best;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate) _encoder.Dispose();
+    }
+}

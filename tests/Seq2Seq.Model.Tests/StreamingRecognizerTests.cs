@@ -1,0 +1,55 @@
+using Seq2Seq.Audio;
+using Seq2Seq.Model.Decoding;
+
+namespace Seq2Seq.Model.Tests;
+
+[Collection(TinyModelCollection.Name)]
+public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
+{
+    [Fact]
+    public async Task Stream_InSmallPieces_FinalsEqualTheOfflineText()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        // One chunk covers these short utterances, so streaming sees the context the offline search sees.
+        var options = new StreamingOptions { ChunkFrames = 64, LeftChunks = 4 };
+        foreach (var (path, text) in tiny.Utterances.Take(10))
+        {
+            var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
+            using var stream = recognizer.CreateStream(options);
+            var updates = new List<TranscriptUpdate>();
+            for (int at = 0; at < audio.Length; at += 1600) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(1600, audio.Length - at))));
+            updates.AddRange(stream.Complete());
+            var finals = updates.Where(u => u.IsFinal).ToList();
+            Assert.Equal(text, string.Join(' ', finals.Select(f => f.Text)));
+            Assert.All(finals, f => Assert.True(f.Start < f.End && f.End.TotalSeconds <= audio.Length / 16000.0 + 0.05));
+        }
+    }
+
+    [Fact]
+    public async Task Stream_SmallChunks_EmitsPartialsBeforeTheFinal()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var (path, _) = tiny.Utterances[8]; // "turn on the light", about 1.5 s
+        var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
+        using var stream = recognizer.CreateStream(new StreamingOptions { ChunkFrames = 4 });
+        var updates = new List<TranscriptUpdate>();
+        for (int at = 0; at < audio.Length; at += 800) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(800, audio.Length - at))));
+        updates.AddRange(stream.Complete());
+        int firstFinal = updates.FindIndex(u => u.IsFinal);
+        Assert.True(firstFinal > 0, $"updates: {string.Join(" | ", updates.Select(u => (u.IsFinal ? "F:" : "P:") + u.Text))}");
+        Assert.All(updates.Take(firstFinal), u => Assert.False(u.IsFinal));
+        Assert.NotEmpty(updates[firstFinal].Text);
+    }
+
+    [Fact]
+    public void Stream_Silence_GivesNoWords()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        using var stream = recognizer.CreateStream();
+        var updates = new List<TranscriptUpdate>();
+        var silence = new float[1600];
+        for (int i = 0; i < 50; i++) updates.AddRange(stream.Accept(silence));
+        updates.AddRange(stream.Complete());
+        Assert.Empty(updates);
+    }
+}
