@@ -12,11 +12,16 @@ internal static class Program
             InfoCommand.Create(),
             FeaturesCommand.Create(),
             TranscribeCommand.Create(),
+            ListenCommand.Create(),
             EvalCommand.Create(),
             TrainCommand.Create(),
             BenchCommand.Create(),
             NormalizeCommand.Create(),
         };
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        // Ctrl-C cancels the verb's token; allow time for the last segment to be finalised before the process is ended.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+        });
     }
 }

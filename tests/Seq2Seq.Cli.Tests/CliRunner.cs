@@ -9,16 +9,24 @@ internal static class CliRunner
 
     public static Result Run(params string[] args) => RunWith(null, args);
 
+    /// <summary>Runs s2s with <paramref name="stdin"/> piped to its standard input.</summary>
+    public static Result RunWithInput(byte[] stdin, params string[] args) => RunWith(null, args, stdin);
+
     /// <summary>Runs s2s with some environment variables replaced.</summary>
-    public static Result RunWith(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Result RunWith(IReadOnlyDictionary<string, string>? environment, string[] args, byte[]? stdin = null)
     {
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s"))
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
+        if (stdin is not null)
+        {
+            p.StandardInput.BaseStream.Write(stdin);
+            p.StandardInput.Close();
+        }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000)) { p.Kill(); throw new TimeoutException($"s2s {string.Join(' ', args)} hung"); }

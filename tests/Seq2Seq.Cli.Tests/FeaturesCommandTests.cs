@@ -51,7 +51,7 @@ public sealed class FeaturesCommandTests : IDisposable
             ["PATH"] = _dir, // no ffmpeg here
             ["DOTNET_ROOT"] = Path.GetDirectoryName(Environment.ProcessPath!)!,
         };
-        var r = CliRunner.RunWith(env, "features", mp3, "--out", Path.Combine(_dir, "x.npy"));
+        var r = CliRunner.RunWith(env, ["features", mp3, "--out", Path.Combine(_dir, "x.npy")]);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("song.mp3: this format needs ffmpeg, which is not installed (install it: sudo apt-get install ffmpeg)", r.Stderr);
     }

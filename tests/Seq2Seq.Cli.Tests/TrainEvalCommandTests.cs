@@ -56,6 +56,19 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.Matches(@"(?m)^RTF \d+\.\d{4} ", eval.Stdout);
         Assert.Equal(phrases.Select((_, i) => $"u{i}.wav"), File.ReadAllLines(hyps).Select(l => l.Split('\t')[0]));
 
+        // Live path: raw s16le PCM on stdin through the channel pipeline, one JSON event per line.
+        using (var reader = Seq2Seq.Audio.WavReader.Open(Path.Combine(_dir, "u3.wav")))
+        {
+            var samples = reader.ReadToEnd();
+            var pcm = samples.SelectMany(v => BitConverter.GetBytes((short)Math.Clamp(v * 32767, -32768, 32767))).ToArray();
+            var listen = CliRunner.RunWithInput(pcm, "listen", "--source", "stdin", "--rate", reader.Format.SampleRate.ToString(),
+                "--format", "jsonl", "--model", Path.Combine(run, "final"), "--chunk-ms", "160");
+            Assert.True(listen.ExitCode == 0, listen.Stderr);
+            var events = listen.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.All(events, e => Assert.Contains(e.GetProperty("type").GetString(), new[] { "partial", "final" }));
+            Assert.All(events.Where(e => e.GetProperty("type").GetString() == "final"), e => Assert.True(e.GetProperty("end").GetDouble() > e.GetProperty("start").GetDouble()));
+        }
+
         var transcribe = CliRunner.Run("transcribe", "--model", Path.Combine(run, "final"), "--format", "tsv", Path.Combine(_dir, "u0.wav"), Path.Combine(_dir, "missing.wav"));
         Assert.Equal(2, transcribe.ExitCode); // one file failed, the other was still transcribed
         Assert.StartsWith(Path.Combine(_dir, "u0.wav") + "\t", transcribe.Stdout);

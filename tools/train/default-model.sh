@@ -16,14 +16,18 @@ run=runs/default
   { head -1 runs/data/an4-dev.tsv; for f in an4-dev kathleen-dev speechocean762-dev; do tail -n +2 "runs/data/$f.tsv"; done
     tail -n +2 runs/data/fsdd-test.tsv | awk 'NR % 5 == 0'; } > runs/data/dev-mix.tsv
 }
+# Run from a private copy of the CLI, so rebuilding ./s2s while this trains never swaps assemblies under it.
+./s2s info >/dev/null
+rm -rf "$run.bin" && cp -r .build/cli "$run.bin"
+s2s=$run.bin/s2s
 args=(--out "$run")
 [ -n "$minutes" ] && args+=(--minutes "$minutes")
 if [ -f "$run/last/state.json" ]; then
-  exec ./s2s train --resume "${args[@]}"
+  exec "$s2s" train --resume "${args[@]}"
 fi
 tools/corpus/manifest.sh
 cp corpus/train.tsv corpus/train-snapshot.tsv   # the run keeps reading the same list when resumed
 [ -n "$init" ] && args+=(--init "$init")
-exec ./s2s train "${args[@]}" --config tools/train/default-model.json --valid runs/data/dev-mix.tsv \
+exec "$s2s" train "${args[@]}" --config tools/train/default-model.json --valid runs/data/dev-mix.tsv \
   --train runs/data/an4-train.tsv:3 --train runs/data/fsdd-train.tsv:0.5 --train runs/data/kathleen-train.tsv:2 \
   --train runs/data/speechocean762-train.tsv:2 --train corpus/train-snapshot.tsv:1

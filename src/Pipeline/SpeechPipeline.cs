@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using Seq2Seq.Audio;
+using Seq2Seq.Model;
+using Seq2Seq.Model.Decoding;
+
+namespace Seq2Seq.Pipeline;
+
+/// <summary>
+/// Audio source → resample to 16 kHz → streaming recogniser, stages connected by bounded channels.
+/// Edges: source → resample holds 50 chunks and waits when full (files are never dropped; a live microphone drops
+/// inside <see cref="PulseAudioSource"/>, where the loss is counted); resample → recognise and recognise → caller
+/// hold 50 items and wait. Stopping the source (<c>stopSource</c>, e.g. Ctrl-C) ends the audio, so the last segment is
+/// still finalised; cancelling <c>cancellationToken</c> abandons everything. Errors surface from the enumeration after
+/// every stage has stopped.
+/// </summary>
+public static class SpeechPipeline
+{
+    private const int Capacity = 50;
+
+    /// <summary>Transcribes a source incrementally.</summary>
+    public static async IAsyncEnumerable<TranscriptUpdate> RunAsync(IAudioSource source, Recognizer recognizer,
+        StreamingOptions? options = null, CancellationToken stopSource = default,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(recognizer);
+        var raw = ChannelStage.Create<AudioChunk>(Capacity);
+        var audio = ChannelStage.Create<AudioChunk>(Capacity);
+        var updates = ChannelStage.Create<TranscriptUpdate>(Capacity);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stages = new[]
+        {
+            ChannelStage.Produce(source.ReadAsync(stopSource), raw.Writer, stopSource, abandon.Token),
+            ChannelStage.Run<AudioChunk, AudioChunk>(raw.Reader, audio.Writer, (input, ct) => input.ResampleAsync(AudioStreams.ModelSampleRate, ct), abandon.Token),
+            ChannelStage.Run<AudioChunk, TranscriptUpdate>(audio.Reader, updates.Writer, (input, ct) => Recognize(input, recognizer, options, ct), abandon.Token),
+        };
+        try
+        {
+            await foreach (var update in updates.Reader.ReadAllAsync(abandon.Token)) yield return update;
+        }
+        finally
+        {
+            abandon.Cancel();                       // a consumer that stops early stops every stage
+            await Task.WhenAll(stages.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    /// <summary>The recognition stage: one streaming session over 16 kHz chunks.</summary>
+    internal static async IAsyncEnumerable<TranscriptUpdate> Recognize(IAsyncEnumerable<AudioChunk> input, Recognizer recognizer,
+        StreamingOptions? options, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var stream = recognizer.CreateStream(options);
+        await foreach (var chunk in input.WithCancellation(ct))
+            foreach (var update in stream.Accept(chunk.Samples)) yield return update;
+        foreach (var update in stream.Complete()) yield return update;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Seq2Seq.Audio;
+using Seq2Seq.Model;
+using Seq2Seq.Model.Decoding;
+using Seq2Seq.Model.Training;
+
+namespace Seq2Seq.Pipeline.Tests;
+
+/// <summary>A small model trained once through the real trainer (quality is not the point here: plumbing is).</summary>
+public sealed class SmallModelFixture : IAsyncLifetime
+{
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("s2s-pipeline-").FullName;
+    public string Model => Path.Combine(Directory, "run", "final");
+    public string Speech => Path.Combine(Directory, "speech.wav");
+
+    public async Task InitializeAsync()
+    {
+        string[] phrases = ["open the door", "close the window", "turn on the light"];
+        var rows = new List<string> { "path\ttranscript" };
+        for (int i = 0; i < phrases.Length; i++)
+        {
+            Espeak(phrases[i], Path.Combine(Directory, $"{i}.wav"));
+            rows.Add($"{i}.wav\t{phrases[i]}");
+        }
+        Espeak("open the door. close the window.", Speech);
+        await File.WriteAllLinesAsync(Path.Combine(Directory, "m.tsv"), rows);
+        var options = new TrainOptions
+        {
+            Model = new ModelConfig { ModelDim = 32, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, FeedForwardDim = 64, SubsamplingChannels = 8, Dropout = 0 },
+            Epochs = 20, WarmupSteps = 5, SpeedPerturbation = false, FrequencyMasks = 0, TimeMasks = 0, Patience = 100, AverageLast = 1,
+            Train = [new WeightedManifest(Path.Combine(Directory, "m.tsv"))],
+        };
+        await Trainer.TrainAsync(Path.Combine(Directory, "run"), options, new Silent(), CancellationToken.None, DeviceChoice.Cpu);
+    }
+
+    public Task DisposeAsync()
+    {
+        System.IO.Directory.Delete(Directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static void Espeak(string text, string path)
+    {
+        using var p = Process.Start("espeak-ng", ["-v", "en-us", "-w", path, text])!;
+        p.WaitForExit();
+    }
+
+    private sealed class Silent : ITrainingMonitor
+    {
+        public void OnStep(StepReport report) { }
+        public void OnEpoch(EpochReport report) { }
+        public void OnMessage(string message) { }
+    }
+}
+
+public sealed class SpeechPipelineTests(SmallModelFixture small) : IClassFixture<SmallModelFixture>
+{
+    [Fact]
+    public async Task Run_FileSource_GivesTheSameUpdatesAsTheRecognizerDirectly()
+    {
+        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        var options = new StreamingOptions { ChunkFrames = 4 };
+        var viaPipeline = new List<TranscriptUpdate>();
+        await foreach (var u in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), recognizer, options)) viaPipeline.Add(u);
+
+        var direct = new List<TranscriptUpdate>();
+        using (var stream = recognizer.CreateStream(options))
+        {
+            await foreach (var chunk in new FileAudioSource(small.Speech).ReadAsync().ResampleAsync())
+                direct.AddRange(stream.Accept(chunk.Samples));
+            direct.AddRange(stream.Complete());
+        }
+        Assert.Equal(direct.Select(u => (u.IsFinal, u.Text, u.Start, u.End)), viaPipeline.Select(u => (u.IsFinal, u.Text, u.Start, u.End)));
+    }
+
+    [Fact]
+    public async Task Run_SourceFails_ErrorSurfacesAfterEarlierAudioWasProcessed()
+    {
+        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        var failing = new FailingSource(chunksBeforeFailure: 5);
+        var e = await Assert.ThrowsAsync<AudioFormatException>(async () =>
+        {
+            await foreach (var _ in SpeechPipeline.RunAsync(failing, recognizer)) { }
+        });
+        Assert.Contains("broken on purpose", e.Message);
+        Assert.Equal(5, failing.Delivered);
+    }
+
+    [Fact]
+    public async Task Run_StopSource_FinishesNormallyAfterFlushing()
+    {
+        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        using var stop = new CancellationTokenSource();
+        var endless = new EndlessSource(Path.Combine(small.Speech));
+        stop.CancelAfter(TimeSpan.FromSeconds(2));
+        var watch = Stopwatch.StartNew();
+        await foreach (var _ in SpeechPipeline.RunAsync(endless, recognizer, stopSource: stop.Token)) { }
+        Assert.True(endless.Delivered > 0);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "the pipeline did not end after its source was stopped");
+    }
+
+    private sealed class FailingSource(int chunksBeforeFailure) : IAudioSource
+    {
+        public int Delivered;
+        public string Name => "failing";
+
+        public async IAsyncEnumerable<AudioChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            for (; Delivered < chunksBeforeFailure; Delivered++)
+            {
+                await Task.Yield();
+                yield return new AudioChunk(new float[1600], 16000, Delivered * 1600L);
+            }
+            throw new AudioFormatException("broken on purpose", Name, 1234);
+        }
+    }
+
+    /// <summary>Loops a file forever (a stand-in for a live source) until its token is cancelled.</summary>
+    private sealed class EndlessSource(string path) : IAudioSource
+    {
+        public int Delivered;
+        public string Name => "endless";
+
+        public async IAsyncEnumerable<AudioChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            long start = 0;
+            while (true)
+            {
+                await foreach (var chunk in new FileAudioSource(path).ReadAsync(cancellationToken))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Delivered++;
+                    yield return chunk with { StartSample = start };
+                    start += chunk.Samples.Length;
+                }
+            }
+        }
+    }
+}
