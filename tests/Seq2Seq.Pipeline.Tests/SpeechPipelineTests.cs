@@ -138,3 +138,19 @@ public sealed class SpeechPipelineTests(SmallModelFixture small) : IClassFixture
         }
     }
 }
+
+/// <summary>The README's library snippet, with the model and file paths of this test.</summary>
+public sealed class ReadmeSnippetTests(SmallModelFixture small) : IClassFixture<SmallModelFixture>
+{
+    [Fact]
+    public async Task ReadmeSnippet_CompilesAndRuns()
+    {
+        var output = new StringWriter();
+        // --- README snippet (paths replaced) ---
+        using var recognizer = Recognizer.Load(small.Model);
+        await foreach (var update in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), recognizer))
+            output.WriteLine($"{(update.IsFinal ? "final" : "partial")} {update.Start}-{update.End}: {update.Text}");
+        // ---
+        Assert.All(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Matches("^(final|partial) ", l));
+    }
+}
