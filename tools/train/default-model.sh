@@ -12,7 +12,7 @@ init="" minutes=""
 while [ $# -gt 0 ]; do case $1 in --init) init=$2; shift 2 ;; --minutes) minutes=$2; shift 2 ;; *) echo "unknown option $1" >&2; exit 1 ;; esac; done
 run=runs/default
 [ -f runs/data/dev-mix.tsv ] || {
-  tools/data/make-splits.sh
+  tools/data/make-splits.sh --wav
   { head -1 runs/data/an4-dev.tsv; for f in an4-dev kathleen-dev speechocean762-dev; do tail -n +2 "runs/data/$f.tsv"; done
     tail -n +2 runs/data/fsdd-test.tsv | awk 'NR % 5 == 0'; } > runs/data/dev-mix.tsv
 }
