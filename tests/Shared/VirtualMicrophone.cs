@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace Seq2Seq.TestSupport;
+
+/// <summary>A private PulseAudio daemon on a unix socket in a temp directory, with one null sink.</summary>
+internal sealed class VirtualMicrophone : IAsyncDisposable
+{
+    private readonly Process _daemon;
+
+    private VirtualMicrophone(Process daemon, string directory) => (_daemon, Directory) = (daemon, directory);
+
+    public string Directory { get; }
+    public string Address => $"unix:{Path.Combine(Directory, "native")}";
+    public string MonitorSource => "s2s_null.monitor";
+
+    public static async Task<VirtualMicrophone> StartAsync()
+    {
+        string dir = System.IO.Directory.CreateTempSubdirectory("s2s-pulse-").FullName;
+        var psi = new ProcessStartInfo("pulseaudio") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--disable-shm",
+                     "-L", $"module-native-protocol-unix socket={dir}/native auth-anonymous=1",
+                     "-L", "module-null-sink sink_name=s2s_null rate=16000 channels=1" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = dir;
+        psi.Environment["XDG_RUNTIME_DIR"] = dir;
+        psi.Environment["XDG_CONFIG_HOME"] = dir;
+        var daemon = Process.Start(psi)!;
+        _ = daemon.StandardError.ReadToEndAsync();
+        _ = daemon.StandardOutput.ReadToEndAsync();
+        var mic = new VirtualMicrophone(daemon, dir);
+        for (int i = 0; i < 100 && !File.Exists(Path.Combine(dir, "native")); i++) await Task.Delay(100);
+        if (!File.Exists(Path.Combine(dir, "native"))) { await mic.DisposeAsync(); throw new InvalidOperationException("pulseaudio did not start"); }
+        return mic;
+    }
+
+    public void Play(string wav)
+    {
+        var psi = new ProcessStartInfo("paplay") { RedirectStandardError = true };
+        foreach (var a in new[] { "--server", Address, "--device", "s2s_null", wav }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"paplay failed: {err}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { _daemon.Kill(); } catch (InvalidOperationException) { }
+        await _daemon.WaitForExitAsync();
+        _daemon.Dispose();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}
