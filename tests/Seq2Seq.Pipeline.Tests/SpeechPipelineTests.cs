@@ -154,3 +154,26 @@ public sealed class ReadmeSnippetTests(SmallModelFixture small) : IClassFixture<
         Assert.All(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Matches("^(final|partial) ", l));
     }
 }
+
+public sealed class SpeechToTextClientTests(SmallModelFixture small) : IClassFixture<SmallModelFixture>
+{
+    [Fact]
+    public async Task GetTextAsync_WavAndFlacStreams_GiveTheFinalsOfThePipeline()
+    {
+        using var recognizer = Recognizer.Load(small.Model);
+        var expected = new List<string>();
+        await foreach (var u in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), recognizer))
+            if (u.IsFinal) expected.Add(u.Text);
+
+        Microsoft.Extensions.AI.ISpeechToTextClient client = new Seq2SeqSpeechToTextClient(recognizer);
+        await using (var wav = File.OpenRead(small.Speech))
+            Assert.Equal(string.Join(' ', expected), (await client.GetTextAsync(wav)).Text);
+
+        string flac = Path.Combine(small.Directory, "speech.flac");
+        using (var p = Process.Start("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", small.Speech, flac])!) await p.WaitForExitAsync();
+        await using var stream = File.OpenRead(flac);
+        var kinds = new List<Microsoft.Extensions.AI.SpeechToTextResponseUpdateKind>();
+        await foreach (var update in client.GetStreamingTextAsync(stream)) kinds.Add(update.Kind);
+        Assert.Equal(expected.Count, kinds.Count(k => k == Microsoft.Extensions.AI.SpeechToTextResponseUpdateKind.TextUpdated));
+    }
+}
