@@ -177,3 +177,41 @@ public sealed class SpeechToTextClientTests(SmallModelFixture small) : IClassFix
         Assert.Equal(expected.Count, kinds.Count(k => k == Microsoft.Extensions.AI.SpeechToTextResponseUpdateKind.TextUpdated));
     }
 }
+
+public sealed class LongSessionTests(SmallModelFixture small) : IClassFixture<SmallModelFixture>
+{
+    /// <summary>An hour of generated audio (noise, tones, silence) streamed faster than real time: live tensors and
+    /// managed memory stay flat.</summary>
+    [Fact]
+    public void Stream_OneHourOfAudio_KeepsTensorsAndMemoryBounded()
+    {
+        using var recognizer = Recognizer.Load(small.Model);
+        using var stream = recognizer.CreateStream();
+        var rng = new Random(7);
+        var chunk = new float[16000];
+        long tensorsAfterWarmUp = 0, memoryAfterWarmUp = 0;
+        int finals = 0;
+        for (int second = 0; second < 3600; second++)
+        {
+            int kind = second / 7 % 3;
+            for (int i = 0; i < chunk.Length; i++)
+                chunk[i] = kind switch
+                {
+                    0 => 0.1f * (float)(rng.NextDouble() - 0.5),
+                    1 => 0.3f * MathF.Sin(2 * MathF.PI * 440 * i / 16000),
+                    _ => 0f,
+                };
+            finals += stream.Accept(chunk).Count(u => u.IsFinal);
+            if (second == 60)
+            {
+                tensorsAfterWarmUp = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+                memoryAfterWarmUp = GC.GetTotalMemory(forceFullCollection: true);
+            }
+        }
+        stream.Complete();
+        long tensors = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        long memory = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.True(tensors <= tensorsAfterWarmUp, $"live tensors grew from {tensorsAfterWarmUp} to {tensors}");
+        Assert.True(memory < memoryAfterWarmUp + (32 << 20), $"managed memory grew from {memoryAfterWarmUp >> 20} MB to {memory >> 20} MB");
+    }
+}
