@@ -18,7 +18,7 @@ public sealed class ListenCommandTests : IDisposable
         var rows = new List<string> { "path\ttranscript" };
         foreach (var (w, i) in words.Select((w, i) => (w, i)))
         {
-            Espeak(w, Path.Combine(_dir, $"{i}.wav"));
+            Espeak.Synthesize(w, Path.Combine(_dir, $"{i}.wav"));
             rows.Add($"{i}.wav\t{w}");
         }
         File.WriteAllLines(Path.Combine(_dir, "m.tsv"), rows);
@@ -64,9 +64,4 @@ public sealed class ListenCommandTests : IDisposable
         Assert.All(events, e => Assert.Contains(e.GetProperty("type").GetString(), new[] { "partial", "final" }));
     }
 
-    private static void Espeak(string text, string path)
-    {
-        using var p = Process.Start("espeak-ng", ["-v", "en-us", "-w", path, text])!;
-        p.WaitForExit();
-    }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 
+using Seq2Seq.TestSupport;
+
 namespace Seq2Seq.Cli.Tests;
 
 /// <summary>The train → resume → eval → transcribe path through the real CLI on a tiny espeak-ng data set.</summary>
@@ -17,7 +19,7 @@ public sealed class TrainEvalCommandTests : IDisposable
         var rows = new List<string> { "path\ttranscript\tspeaker\tduration_s" };
         foreach (var (phrase, i) in phrases.Select((p, i) => (p, i)))
         {
-            Espeak(phrase, Path.Combine(_dir, $"u{i}.wav"));
+            Espeak.Synthesize(phrase, Path.Combine(_dir, $"u{i}.wav"));
             rows.Add($"u{i}.wav\t{phrase}\tespeak\t0.5");
         }
         string manifest = Path.Combine(_dir, "m.tsv"), config = Path.Combine(_dir, "tiny.json"), run = Path.Combine(_dir, "run");
@@ -78,8 +80,8 @@ public sealed class TrainEvalCommandTests : IDisposable
     [Fact]
     public void Train_WithoutValidationAndCheckpointEveryStep_SavesAndResumes()
     {
-        Espeak("yes", Path.Combine(_dir, "a.wav"));
-        Espeak("no", Path.Combine(_dir, "b.wav"));
+        Espeak.Synthesize("yes", Path.Combine(_dir, "a.wav"));
+        Espeak.Synthesize("no", Path.Combine(_dir, "b.wav"));
         string manifest = Path.Combine(_dir, "m.tsv"), config = Path.Combine(_dir, "c.json"), run = Path.Combine(_dir, "run");
         File.WriteAllLines(manifest, ["path\ttranscript", "a.wav\tyes", "b.wav\tno"]);
         File.WriteAllText(config, JsonSerializer.Serialize(new
@@ -103,10 +105,4 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.Contains("model directory not found", r.Stderr);
     }
 
-    private static void Espeak(string text, string path)
-    {
-        using var p = Process.Start("espeak-ng", ["-v", "en-us", "-w", path, text])!;
-        p.WaitForExit();
-        Assert.Equal(0, p.ExitCode);
-    }
 }

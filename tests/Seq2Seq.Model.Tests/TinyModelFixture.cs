@@ -1,5 +1,6 @@
 using System.Globalization;
 using Seq2Seq.Model.Training;
+using Seq2Seq.TestSupport;
 
 namespace Seq2Seq.Model.Tests;
 
@@ -39,7 +40,7 @@ public sealed class TinyModelFixture : IAsyncLifetime
             foreach (var (phrase, i) in Phrases.Select((p, i) => (p, i)))
             {
                 string file = $"{voice.Replace('+', '_')}-{i}.wav";
-                Espeak.Synthesize(phrase, voice, Path.Combine(Directory, file));
+                Espeak.Synthesize(phrase, Path.Combine(Directory, file), voice);
                 Utterances.Add((Path.Combine(Directory, file), phrase));
                 lines.Add($"{file}\t{phrase}\t{voice}\t{1.0.ToString(CultureInfo.InvariantCulture)}");
             }

@@ -5,6 +5,8 @@ using Seq2Seq.Model;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Training;
 
+using Seq2Seq.TestSupport;
+
 namespace Seq2Seq.Pipeline.Tests;
 
 /// <summary>A small model trained once through the real trainer (quality is not the point here: plumbing is).</summary>
@@ -20,10 +22,10 @@ public sealed class SmallModelFixture : IAsyncLifetime
         var rows = new List<string> { "path\ttranscript" };
         for (int i = 0; i < phrases.Length; i++)
         {
-            Espeak(phrases[i], Path.Combine(Directory, $"{i}.wav"));
+            Espeak.Synthesize(phrases[i], Path.Combine(Directory, $"{i}.wav"));
             rows.Add($"{i}.wav\t{phrases[i]}");
         }
-        Espeak("open the door. close the window.", Speech);
+        Espeak.Synthesize("open the door. close the window.", Speech);
         await File.WriteAllLinesAsync(Path.Combine(Directory, "m.tsv"), rows);
         var options = new TrainOptions
         {
@@ -40,11 +42,6 @@ public sealed class SmallModelFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static void Espeak(string text, string path)
-    {
-        using var p = Process.Start("espeak-ng", ["-v", "en-us", "-w", path, text])!;
-        p.WaitForExit();
-    }
 
     private sealed class Silent : ITrainingMonitor
     {
