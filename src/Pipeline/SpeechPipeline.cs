@@ -6,10 +6,9 @@ using Seq2Seq.Model.Decoding;
 namespace Seq2Seq.Pipeline;
 
 /// <summary>
-/// Audio source → resample to 16 kHz → streaming recogniser, stages connected by bounded channels.
+/// Audio source → resample to 16 kHz → streaming recogniser → hypothesis stabiliser, stages connected by bounded channels.
 /// Edges: source → resample holds 50 chunks and waits when full (files are never dropped; a live microphone drops
-/// inside <see cref="PulseAudioSource"/>, where the loss is counted); resample → recognise and recognise → caller
-/// hold 50 items and wait. Stopping the source (<c>stopSource</c>, e.g. Ctrl-C) ends the audio, so the last segment is
+/// inside <see cref="PulseAudioSource"/>, where the loss is counted); the edges after it hold 50 items and wait. Stopping the source (<c>stopSource</c>, e.g. Ctrl-C) ends the audio, so the last segment is
 /// still finalised; cancelling <c>cancellationToken</c> abandons everything. Errors surface from the enumeration after
 /// every stage has stopped.
 /// </summary>
@@ -26,13 +25,15 @@ public static class SpeechPipeline
         ArgumentNullException.ThrowIfNull(recognizer);
         var raw = ChannelStage.Create<AudioChunk>(Capacity);
         var audio = ChannelStage.Create<AudioChunk>(Capacity);
+        var recognized = ChannelStage.Create<TranscriptUpdate>(Capacity);
         var updates = ChannelStage.Create<TranscriptUpdate>(Capacity);
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stages = new[]
         {
             ChannelStage.Produce(source.ReadAsync(stopSource), raw.Writer, stopSource, abandon.Token),
             ChannelStage.Run<AudioChunk, AudioChunk>(raw.Reader, audio.Writer, (input, ct) => input.ResampleAsync(AudioStreams.ModelSampleRate, ct), abandon.Token),
-            ChannelStage.Run<AudioChunk, TranscriptUpdate>(audio.Reader, updates.Writer, (input, ct) => Recognize(input, recognizer, options, ct), abandon.Token),
+            ChannelStage.Run<AudioChunk, TranscriptUpdate>(audio.Reader, recognized.Writer, (input, ct) => Recognize(input, recognizer, options, ct), abandon.Token),
+            ChannelStage.Run<TranscriptUpdate, TranscriptUpdate>(recognized.Reader, updates.Writer, (input, ct) => input.StabilizeAsync(ct), abandon.Token),
         };
         try
         {

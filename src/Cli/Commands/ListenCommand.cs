@@ -66,7 +66,7 @@ internal static class ListenCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    type = u.IsFinal ? "final" : "partial", text = u.Text, start = Math.Round(u.Start.TotalSeconds, 3),
+                    type = u.IsFinal ? "final" : "partial", text = u.Text, stable_words = u.StableWords, start = Math.Round(u.Start.TotalSeconds, 3),
                     end = Math.Round(u.End.TotalSeconds, 3), confidence = u.IsFinal ? u.Confidence : (float?)null,
                     words = u.IsFinal ? u.Words.Select(w => new { word = w.Text, start = Math.Round(w.Start.TotalSeconds, 3), end = Math.Round(w.End.TotalSeconds, 3), confidence = w.Confidence }) : null,
                 }));
