@@ -215,3 +215,26 @@ public sealed class LongSessionTests(SmallModelFixture small) : IClassFixture<Sm
         Assert.True(memory < memoryAfterWarmUp + (32 << 20), $"managed memory grew from {memoryAfterWarmUp >> 20} MB to {memory >> 20} MB");
     }
 }
+
+public sealed class StreamBenchmarkTests(SmallModelFixture small) : IClassFixture<SmallModelFixture>
+{
+    [Fact]
+    public async Task Run_RealTimePace_MeasuresLatenciesAndErrorRates()
+    {
+        using var recognizer = Recognizer.Load(small.Model);
+        var watch = Stopwatch.StartNew();
+        var r = await StreamBenchmark.RunAsync(recognizer, [(small.Speech, "open the door close the window")], null, null, CancellationToken.None);
+        Assert.True(watch.Elapsed.TotalSeconds >= r.AudioSeconds * 0.9, "the stream was not paced at real time");
+        Assert.Equal(6, r.Streaming.ReferenceLength);
+        Assert.True(r.RealTimeFactor is > 0 and < 1);
+        Assert.All(r.FinalLatencies, l => Assert.InRange(l, -1, 10));
+    }
+
+    [Fact]
+    public void Percentile_PicksNearestRank()
+    {
+        Assert.Equal(3, StreamBenchResult.Percentile([5, 1, 3, 2, 4], 50));
+        Assert.Equal(5, StreamBenchResult.Percentile([5, 1, 3, 2, 4], 95));
+        Assert.True(double.IsNaN(StreamBenchResult.Percentile([], 50)));
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Seq2Seq.Model;
+using Seq2Seq.Model.Training;
+using Seq2Seq.Pipeline;
+
+namespace Seq2Seq.Cli.Commands;
+
+/// <summary><c>s2s bench stream</c>: streaming latency, real-time factor and WER at real-time pace.</summary>
+internal static class BenchStreamCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var manifest = new Option<string?>("--manifest") { Description = "Also stream this manifest's files (with references)." };
+        var limit = new Option<int>("--limit") { Description = "At most this many manifest files.", DefaultValueFactory = _ => 20 };
+        var chunk = new Option<int>("--chunk-ms") { Description = "Recognition chunk in milliseconds (multiple of 40).", DefaultValueFactory = _ => 320 };
+        var noSamples = new Option<bool>("--no-samples") { Description = "Stream only the manifest, not samples/." };
+        var device = CommonOptions.Device();
+        var command = new Command("stream", "Stream the samples (samples/expected.tsv) and an optional manifest at real-time pace: partial and final latency p50/p95, real-time factor, streaming vs offline WER.")
+        { model, manifest, limit, chunk, noSamples, device };
+        command.SetAction((parse, ct) => ExitCodes.Run(async token =>
+        {
+            var files = new List<(string, string?)>();
+            string samples = Path.Combine(Environment.GetEnvironmentVariable("S2S_HOME") ?? ".", "samples");
+            if (!parse.GetValue(noSamples) && File.Exists(Path.Combine(samples, "expected.tsv")))
+                files.AddRange(File.ReadLines(Path.Combine(samples, "expected.tsv")).Skip(1).Select(l => l.Split('\t'))
+                    .Select(c => (Path.Combine(samples, c[0]), (string?)c[1])));
+            if (parse.GetValue(manifest) is { } m)
+                files.AddRange(Manifest.Read(m).Take(parse.GetValue(limit)).Select(e => (e.FullPath, (string?)e.Transcript)));
+            if (files.Count == 0) throw new ArgumentException("nothing to stream: no samples/expected.tsv and no --manifest");
+            using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
+            var bar = new ProgressLine();
+            var progress = new Progress<int>(n => bar.Update($"bench stream {ProgressLine.Bar((double)n / files.Count)} {n}/{files.Count}"));
+            var r = await StreamBenchmark.RunAsync(recognizer, files, new StreamingOptions { ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40) }, progress, token);
+            bar.Done();
+            Console.WriteLine($"files {r.Files}, audio {r.AudioSeconds:F1} s, chunk {parse.GetValue(chunk)} ms");
+            Console.WriteLine($"partial latency p50 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 95):F0} ms ({r.PartialLatencies.Count} words)");
+            Console.WriteLine($"final latency p50 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 95):F0} ms ({r.FinalLatencies.Count} finals)");
+            Console.WriteLine($"streaming RTF {r.RealTimeFactor:F4}");
+            Console.WriteLine($"WER streaming {100 * r.Streaming.Rate:F2}%, offline {100 * r.Offline.Rate:F2}% (N {r.Streaming.ReferenceLength})");
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Seq2Seq.Audio;
+using Seq2Seq.Model;
+using Seq2Seq.Model.Decoding;
+using Seq2Seq.Model.Scoring;
+
+namespace Seq2Seq.Pipeline;
+
+/// <summary>Figures of <see cref="StreamBenchmark"/>: latencies in seconds.</summary>
+public sealed record StreamBenchResult(int Files, double AudioSeconds, double StreamingComputeSeconds, IReadOnlyList<double> PartialLatencies,
+    IReadOnlyList<double> FinalLatencies, ErrorCounts Streaming, ErrorCounts Offline)
+{
+    /// <summary>Streaming real-time factor (compute time / audio time, without pacing).</summary>
+    public double RealTimeFactor => StreamingComputeSeconds / Math.Max(AudioSeconds, 1e-9);
+
+    /// <summary>The p-th percentile (0–100) of values, or NaN when there are none.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToArray();
+        return sorted[(int)Math.Clamp(Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+}
+
+/// <summary>
+/// Streams files through the pipeline at real-time pace and measures: partial latency (end of a word in the audio,
+/// from the offline decode's word times → first update whose text has that word in place), final latency (end of a
+/// segment's speech → its final), streaming real-time factor (a second, unpaced pass), and WER of streaming and of
+/// offline decoding against the references (or, without one, streaming against offline).
+/// </summary>
+public static class StreamBenchmark
+{
+    public static async Task<StreamBenchResult> RunAsync(Recognizer recognizer, IReadOnlyList<(string Path, string? Reference)> files,
+        StreamingOptions? options, IProgress<int>? progress, CancellationToken ct)
+    {
+        var partial = new List<double>();
+        var final = new List<double>();
+        ErrorCounts streamingErrors = ErrorCounts.Zero, offlineErrors = ErrorCounts.Zero;
+        double audioSeconds = 0, computeSeconds = 0;
+        int done = 0;
+        foreach (var (path, reference) in files)
+        {
+            var samples = await new FileAudioSource(path).ReadAsync(ct).ResampleAsync(AudioStreams.ModelSampleRate, ct).ToArrayAsync(ct);
+            audioSeconds += samples.Length / 16000.0;
+            var offline = recognizer.Recognize(samples);
+
+            // Real-time pass: arrival times are audio times, since the source delivers audio as a microphone would.
+            var clock = Stopwatch.StartNew();
+            var arrivals = new List<(double At, TranscriptUpdate Update)>();
+            var paced = new FileAudioSource(path, new AudioSourceOptions { RealTime = true });
+            await foreach (var u in SpeechPipeline.RunAsync(paced, recognizer, options, cancellationToken: ct))
+                arrivals.Add((clock.Elapsed.TotalSeconds, u));
+
+            // Compute pass without pacing, for the real-time factor.
+            clock.Restart();
+            await foreach (var _ in SpeechPipeline.RunAsync(new FileAudioSource(path), recognizer, options, cancellationToken: ct)) { }
+            computeSeconds += clock.Elapsed.TotalSeconds;
+
+            var finals = arrivals.Where(a => a.Update.IsFinal).ToList();
+            final.AddRange(finals.Select(f => f.At - f.Update.End.TotalSeconds));
+            string streamed = string.Join(' ', finals.Select(f => f.Update.Text));
+            streamingErrors += ErrorRate.Words(reference ?? offline.Text, streamed);
+            if (reference is not null) offlineErrors += ErrorRate.Words(reference, offline.Text);
+            partial.AddRange(WordLatencies(offline, arrivals));
+            progress?.Report(++done);
+        }
+        return new StreamBenchResult(files.Count, audioSeconds, computeSeconds, partial, final, streamingErrors, offlineErrors);
+    }
+
+    /// <summary>For each offline word: first arrival whose running text (earlier finals + this update) has it in place.</summary>
+    private static IEnumerable<double> WordLatencies(Transcript offline, List<(double At, TranscriptUpdate Update)> arrivals)
+    {
+        var words = offline.Words;
+        var committed = new List<string>();
+        int next = 0;
+        foreach (var (at, u) in arrivals)
+        {
+            var running = committed.Concat(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            while (next < words.Count && next < running.Count && running.Take(next + 1).SequenceEqual(words.Take(next + 1).Select(w => w.Text)))
+            {
+                yield return at - words[next].End.TotalSeconds;
+                next++;
+            }
+            if (u.IsFinal) committed.AddRange(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+}
