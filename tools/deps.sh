@@ -4,8 +4,8 @@
 # runtime: build-time TorchSharp patch (patchelf, gcc, binutils), non-WAV decoding (ffmpeg), microphone (libpulse0),
 # SentencePiece tokenizer training (sentencepiece: spm_train).
 S2S_RUNTIME_PACKAGES="patchelf gcc binutils ffmpeg libpulse0 sentencepiece"
-# test: audio the tests synthesise and check against (espeak-ng, sox), a virtual microphone (pulseaudio).
-S2S_TEST_PACKAGES="$S2S_RUNTIME_PACKAGES espeak-ng sox pulseaudio pulseaudio-utils"
+# test: audio the tests synthesise and check against (espeak-ng, sox), a virtual microphone (pulseaudio), kill (procps).
+S2S_TEST_PACKAGES="$S2S_RUNTIME_PACKAGES espeak-ng sox pulseaudio pulseaudio-utils procps"
 
 ensure_debian_packages() {
   local wanted missing=() p
