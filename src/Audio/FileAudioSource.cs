@@ -26,6 +26,10 @@ public sealed class FileAudioSource(string path, AudioSourceOptions? options = n
         return (all.ToArray(), rate);
     }
 
+    /// <summary>Reads a whole (short) file as mono samples at the model rate (16 kHz).</summary>
+    public static Task<float[]> ReadModelRateAsync(string path, CancellationToken ct = default) =>
+        new FileAudioSource(path).ReadAsync(ct).ResampleAsync(AudioStreams.ModelSampleRate, ct).ToArrayAsync(ct);
+
     /// <inheritdoc />
     public async IAsyncEnumerable<AudioChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -96,6 +96,8 @@ public sealed class Recognizer : IDisposable
             new CtcScores(ctcData.AsSpan(i * frames * vocab, (int)encodedLengths[i] * vocab).ToArray(), (int)encodedLengths[i], vocab)).ToArray();
         var maxTokens = encodedLengths.Select(l => (int)l).ToArray(); // a token needs at least one encoder frame
 
+        // Utterance i's encoder output without padding: (1, T'_i, D).
+        Tensor Memory(int i) => encoded[i].unsqueeze(0).narrow(1, 0, Math.Max(1, encodedLengths[i]));
         var results = new (List<int> Tokens, List<float> LogProbs)[b];
         switch (options.Method)
         {
@@ -108,17 +110,10 @@ public sealed class Recognizer : IDisposable
                 break;
             case DecodingMethod.CtcRescore:
                 for (int i = 0; i < b; i++)
-                {
-                    var memory = encoded[i].unsqueeze(0).narrow(1, 0, Math.Max(1, encodedLengths[i]));
-                    results[i] = AttentionSearch.Rescore(_model.Decoder, memory, CtcPrefixBeam.Search(ctc[i], options.BeamSize), options.CtcWeight);
-                }
+                    results[i] = AttentionSearch.Rescore(_model.Decoder, Memory(i), CtcPrefixBeam.Search(ctc[i], options.BeamSize), options.CtcWeight);
                 break;
             default:
-                for (int i = 0; i < b; i++)
-                {
-                    var memory = encoded[i].unsqueeze(0).narrow(1, 0, Math.Max(1, encodedLengths[i]));
-                    results[i] = AttentionSearch.Beam(_model.Decoder, memory, ctc[i], options, maxTokens[i]);
-                }
+                for (int i = 0; i < b; i++) results[i] = AttentionSearch.Beam(_model.Decoder, Memory(i), ctc[i], options, maxTokens[i]);
                 break;
         }
         return results.Select((r, i) => Build(r.Tokens, r.LogProbs, ctc[i])).ToArray();

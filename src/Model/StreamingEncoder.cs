@@ -41,17 +41,13 @@ internal sealed class StreamingEncoder : IDisposable
     public EncoderStep Accept(ReadOnlySpan<float> features)
     {
         foreach (float v in features) _pending.Add(v);
-        int available = _pending.Count / _bins;
-        int ready = available < ConvSubsampling.ReceptiveField ? 0 : (available - ConvSubsampling.ReceptiveField) / ConvSubsampling.Stride + 1;
-        return Run(ready / _chunk * _chunk);
+        return Run(ReadyFrames() / _chunk * _chunk);
     }
 
     /// <summary>Ends the input: encodes the last, possibly partial, chunk.</summary>
     public EncoderStep Complete()
     {
-        int available = _pending.Count / _bins;
-        int ready = available < ConvSubsampling.ReceptiveField ? 0 : (available - ConvSubsampling.ReceptiveField) / ConvSubsampling.Stride + 1;
-        var step = Run(ready);
+        var step = Run(ReadyFrames());
         _pending.Clear();
         return step;
     }
@@ -63,6 +59,9 @@ internal sealed class StreamingEncoder : IDisposable
         _pending.Clear();
         _nextFrame = 0;
     }
+
+    // Encoder frames whose whole convolutional receptive field is in the pending features.
+    private int ReadyFrames() => (int)ConvSubsampling.OutputFrames(_pending.Count / _bins);
 
     // Encodes `frames` more encoder frames (a multiple of the chunk, except at the end), chunk by chunk.
     private EncoderStep Run(int frames)

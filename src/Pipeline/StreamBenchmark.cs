@@ -40,7 +40,7 @@ public static class StreamBenchmark
         int done = 0;
         foreach (var (path, reference) in files)
         {
-            var samples = await new FileAudioSource(path).ReadAsync(ct).ResampleAsync(AudioStreams.ModelSampleRate, ct).ToArrayAsync(ct);
+            var samples = await FileAudioSource.ReadModelRateAsync(path, ct);
             audioSeconds += samples.Length / 16000.0;
             var offline = recognizer.Recognize(samples);
 

@@ -23,19 +23,39 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "models/default",
     };
 
-    public static Option<DecodingMethod> Method() => new("--method")
+    /// <summary>--method, --beam and --ctc-weight, added to a command together and read into one <see cref="DecodeOptions"/>.</summary>
+    public sealed class Decoding
+    {
+        private readonly Option<DecodingMethod> _method = Method();
+        private readonly Option<int> _beam = Beam();
+        private readonly Option<double> _ctcWeight = CtcWeight();
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_method);
+            command.Options.Add(_beam);
+            command.Options.Add(_ctcWeight);
+        }
+
+        public DecodeOptions Read(ParseResult parse) => new DecodeOptions
+        {
+            Method = parse.GetValue(_method), BeamSize = parse.GetValue(_beam), CtcWeight = parse.GetValue(_ctcWeight),
+        }.Validated();
+    }
+
+    private static Option<DecodingMethod> Method() => new("--method")
     {
         Description = "Search: JointBeam (attention beam + CTC prefix scores), CtcRescore (CTC prefix beam, attention rescoring), AttentionGreedy, CtcGreedy.",
         DefaultValueFactory = _ => DecodingMethod.JointBeam,
     };
 
-    public static Option<int> Beam() => new("--beam", "-b")
+    private static Option<int> Beam() => new("--beam", "-b")
     {
         Description = "Beam size for JointBeam and CtcRescore.",
         DefaultValueFactory = _ => new DecodeOptions().BeamSize,
     };
 
-    public static Option<double> CtcWeight() => new("--ctc-weight")
+    private static Option<double> CtcWeight() => new("--ctc-weight")
     {
         Description = "Weight of CTC scores in JointBeam and CtcRescore (0–1).",
         DefaultValueFactory = _ => new DecodeOptions().CtcWeight,

@@ -15,15 +15,14 @@ internal static class EvalCommand
         var model = CommonOptions.Model();
         var manifest = new Option<string>("--manifest") { Description = "Manifest to score (TSV: path, transcript, …).", Required = true };
         var output = new Option<string?>("--out", "-o") { Description = "Write 'path<TAB>hypothesis' lines here (paths as in the manifest)." };
-        var method = CommonOptions.Method();
-        var beam = CommonOptions.Beam();
-        var ctcWeight = CommonOptions.CtcWeight();
+        var decoding = new CommonOptions.Decoding();
         var batch = new Option<int>("--batch") { Description = "Utterances decoded together.", DefaultValueFactory = _ => 8 };
         var worst = new Option<int>("--worst") { Description = "Worst utterances to list.", DefaultValueFactory = _ => 5 };
         var device = CommonOptions.Device();
         var score = new Option<string?>("--hyps") { Description = "Score these 'path<TAB>hypothesis' lines (e.g. another recogniser's) instead of decoding." };
         var command = new Command("eval", "Decode every file of a manifest and print WER and CER (S/D/I counts), real-time factor and the worst utterances.")
-        { model, manifest, output, method, beam, ctcWeight, batch, worst, device, score };
+        { model, manifest, output, batch, worst, device, score };
+        decoding.AddTo(command);
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var entries = Manifest.Read(parse.GetValue(manifest)!);
@@ -36,7 +35,7 @@ internal static class EvalCommand
                 return ExitCodes.Ok;
             }
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
-            var options = new DecodeOptions { Method = parse.GetValue(method), BeamSize = parse.GetValue(beam), CtcWeight = parse.GetValue(ctcWeight) }.Validated();
+            var options = decoding.Read(parse);
             var hyps = new string[entries.Count];
             double audioSeconds = 0, decodeSeconds = 0;
             var progress = new ProgressLine();
@@ -46,7 +45,7 @@ internal static class EvalCommand
                 var audio = new List<float[]>();
                 foreach (int i in group)
                 {
-                    var samples = await new FileAudioSource(entries[i].FullPath).ReadAsync(token).ResampleAsync(AudioStreams.ModelSampleRate, token).ToArrayAsync(token);
+                    var samples = await FileAudioSource.ReadModelRateAsync(entries[i].FullPath, token);
                     audio.Add(samples);
                     audioSeconds += samples.Length / 16000.0;
                 }

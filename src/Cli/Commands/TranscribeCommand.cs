@@ -23,15 +23,14 @@ internal static class TranscribeCommand
             DefaultValueFactory = _ => TranscriptFormat.Txt,
         };
         var outDir = new Option<string?>("--out", "-o") { Description = "Write one file per input here (NAME.txt/.tsv/.json/.jsonl/.srt/.vtt) instead of stdout." };
-        var method = CommonOptions.Method();
-        var beam = CommonOptions.Beam();
-        var ctcWeight = CommonOptions.CtcWeight();
+        var decoding = new CommonOptions.Decoding();
         var device = CommonOptions.Device();
-        var command = new Command("transcribe", "Transcribe audio files offline; text on stdout.") { files, model, format, method, beam, ctcWeight, device, outDir };
+        var command = new Command("transcribe", "Transcribe audio files offline; text on stdout.") { files, model, format, device, outDir };
+        decoding.AddTo(command);
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
-            var options = new DecodeOptions { Method = parse.GetValue(method), BeamSize = parse.GetValue(beam), CtcWeight = parse.GetValue(ctcWeight) }.Validated();
+            var options = decoding.Read(parse);
             int failed = 0;
             var fmt = parse.GetValue(format);
             string? dir = parse.GetValue(outDir);
@@ -42,7 +41,7 @@ internal static class TranscribeCommand
                 Transcript result;
                 try
                 {
-                    var samples = await new FileAudioSource(path).ReadAsync(token).ResampleAsync(AudioStreams.ModelSampleRate, token).ToArrayAsync(token);
+                    var samples = await FileAudioSource.ReadModelRateAsync(path, token);
                     result = recognizer.Recognize(samples, options);
                 }
                 catch (AudioFormatException e)

@@ -16,7 +16,7 @@ internal static class CorpusLoader
             {
                 var e = entries[i];
                 if (e.DurationSeconds > maxSeconds) return;
-                var samples = await new FileAudioSource(e.FullPath).ReadAsync(token).ResampleAsync(AudioStreams.ModelSampleRate, token).ToArrayAsync(token);
+                var samples = await FileAudioSource.ReadModelRateAsync(e.FullPath, token);
                 var tokens = tokenizer.Encode(TextNormalizer.Normalize(e.Transcript));
                 if (samples.Length / 16000.0 <= maxSeconds && tokens.Length > 0)
                     loaded[i] = new Utterance(i, ToShorts(samples), tokens, e.Transcript);
