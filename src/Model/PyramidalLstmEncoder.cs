@@ -41,7 +41,7 @@ internal sealed class PyramidalLstmEncoder : SpeechEncoder
             {
                 long half = h.shape[1] / 2;                                           // (B, T, F) -> (B, T/2, 2F)
                 h = h.narrow(1, 0, half * 2).reshape(b, half, 2 * h.shape[2]);
-                valid = valid.div(2, rounding_mode: RoundingMode.floor);
+                valid = valid.FloorDiv(2);
             }
             long frames = h.shape[1];
             var packed = nn.utils.rnn.pack_padded_sequence(h, valid.clamp_min(1).cpu(), true, false);
@@ -53,5 +53,5 @@ internal sealed class PyramidalLstmEncoder : SpeechEncoder
 
     /// <inheritdoc />
     public override Tensor OutputLengths(Tensor lengths) =>
-        lengths.div(2, rounding_mode: RoundingMode.floor).div(2, rounding_mode: RoundingMode.floor);
+        lengths.FloorDiv(2).FloorDiv(2);
 }

@@ -45,8 +45,7 @@ internal sealed class TransformerEncoder : SpeechEncoder
     public override Tensor OutputLengths(Tensor lengths) => Lengths(lengths);
 
     /// <summary>Output frames of the two stride-2 convolutions for feature frame counts (B) int64.</summary>
-    public static Tensor Lengths(Tensor lengths) => ((lengths - 1).div(2, rounding_mode: RoundingMode.floor) - 1)
-        .div(2, rounding_mode: RoundingMode.floor).clamp_min(0);
+    public static Tensor Lengths(Tensor lengths) => ((lengths - 1).FloorDiv(2) - 1).FloorDiv(2).clamp_min(0);
 
     /// <summary>Additive mask (B or 1, 1, T, T): 0 where a query frame may attend to a key frame, −1e9 elsewhere.</summary>
     internal static Tensor? AttentionMask(long t, Tensor? lengths, int chunk, int leftChunks, Device device)
@@ -54,7 +53,7 @@ internal sealed class TransformerEncoder : SpeechEncoder
         Tensor? allowed = null;                                                   // (T, T) bool
         if (chunk > 0)
         {
-            var index = arange(t, device: device).div(chunk, rounding_mode: RoundingMode.floor);
+            var index = arange(t, device: device).FloorDiv(chunk);
             var query = index.unsqueeze(1);
             var keyChunk = index.unsqueeze(0);
             allowed = keyChunk <= query;
