@@ -9,7 +9,8 @@ namespace Seq2Seq.Model;
 /// <param name="LibTorchVersion">Native libtorch version.</param>
 /// <param name="CudaAvailable">Whether libtorch sees a CUDA device.</param>
 /// <param name="Threads">Intra-op CPU threads libtorch uses.</param>
-public sealed record TorchRuntimeInfo(string TorchSharpVersion, string LibTorchVersion, bool CudaAvailable, int Threads);
+/// <param name="ScalarShim">Whether native calls go through libs2s_torchshim.so (delayed scalar release).</param>
+public sealed record TorchRuntimeInfo(string TorchSharpVersion, string LibTorchVersion, bool CudaAvailable, int Threads, bool ScalarShim);
 
 /// <summary>Entry point to the native runtime: versions and device selection.</summary>
 public static class TorchRuntime
@@ -19,7 +20,8 @@ public static class TorchRuntime
     {
         string managed = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
-        return new TorchRuntimeInfo(managed.Split('+')[0], torch.__version__, cuda.is_available(), get_num_threads());
+        string libtorch = torch.__version__;
+        return new TorchRuntimeInfo(managed.Split('+')[0], libtorch, cuda.is_available(), get_num_threads(), TorchNative.ShimLoaded);
     }
 
     /// <summary>Resolves a device choice; asking for CUDA where none is available is an error.</summary>

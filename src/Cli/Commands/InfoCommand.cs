@@ -19,7 +19,7 @@ internal static class InfoCommand
             Console.WriteLine($"s2s         {app.Split('+')[0]}");
             Console.WriteLine($".NET        {Environment.Version}");
             Console.WriteLine($"TorchSharp  {info.TorchSharpVersion}");
-            Console.WriteLine($"libtorch    {info.LibTorchVersion}");
+            Console.WriteLine($"libtorch    {info.LibTorchVersion} (scalar shim: {(info.ScalarShim ? "yes" : "no")})");
             Console.WriteLine($"device      {chosen.type.ToString().ToLowerInvariant()} (CUDA available: {(info.CudaAvailable ? "yes" : "no")})");
             Console.WriteLine($"threads     {info.Threads}");
             return Task.FromResult(ExitCodes.Ok);
