@@ -21,6 +21,10 @@ public sealed record StreamingOptions
     /// <summary>Longest segment before it is finalised anyway, in seconds. Default: 20.</summary>
     public double MaxSegmentSeconds { get; init; } = 20;
 
+    /// <summary>Gate recognition with the voice activity detector: no partials before it hears speech, words it heard
+    /// nothing under are dropped from finals, and its silence ends a segment too. Default: true.</summary>
+    public bool VoiceGate { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for out-of-range values.</summary>
     public StreamingOptions Validated()
     {

@@ -18,6 +18,7 @@ public sealed class StreamingRecognizer : IDisposable
     private readonly object _gate;
     private readonly StreamingOptions _options;
     private readonly LogMelStream _features;
+    private readonly VoiceActivityDetector _voice;
     private readonly StreamingEncoder _encoder;
     private readonly CtcPrefixBeam _search;
     private readonly Device _device;
@@ -31,6 +32,7 @@ public sealed class StreamingRecognizer : IDisposable
     {
         (_owner, _model, _device, _gate, _options) = (owner, model, device, gate, options);
         _features = new LogMelSpectrogram(model.Config.Features).CreateStream();
+        _voice = new VoiceActivityDetector(model.Config.Features.MelBins);
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device);
         _search = new CtcPrefixBeam(options.BeamSize);
         (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
@@ -43,6 +45,7 @@ public sealed class StreamingRecognizer : IDisposable
     public IReadOnlyList<TranscriptUpdate> Accept(ReadOnlySpan<float> samples)
     {
         var f = _features.Accept(samples);
+        _voice.Accept(f.Data);
         FeatureNormalizer.Apply(f.Data, _model.Config.Features.Normalization);
         lock (_gate) return Consume(_encoder.Accept(f.Data), end: false);
     }
@@ -51,6 +54,7 @@ public sealed class StreamingRecognizer : IDisposable
     public IReadOnlyList<TranscriptUpdate> Complete()
     {
         var f = _features.Complete();
+        _voice.Accept(f.Data);
         FeatureNormalizer.Apply(f.Data, _model.Config.Features.Normalization);
         lock (_gate)
         {
@@ -80,13 +84,16 @@ public sealed class StreamingRecognizer : IDisposable
             _segmentCtc.AddRange(ctc);
             _search.Advance(ctc);
             int frames = _segmentEncoded.Count / _dim;
-            if (_search.NBest()[0].Tokens.Length > 0 && (_trailingBlanks >= _endpointFrames || frames >= _maxFrames))
+            long now = _segmentStart + frames;   // encoder frames so far
+            if (_search.NBest()[0].Tokens.Length > 0 && (_trailingBlanks >= _endpointFrames || frames >= _maxFrames
+                    || (_options.VoiceGate && HasSpeech(_segmentStart, now - _endpointFrames) && !HasSpeech(now - _endpointFrames, now))))
                 FinishSegment(updates);
         }
         if (end && _search.NBest()[0].Tokens.Length > 0) FinishSegment(updates);
         else if (!end)
         {
-            string partial = _owner.Tokenizer.Decode(_search.NBest()[0].Tokens);
+            bool heard = !_options.VoiceGate || HasSpeech(_segmentStart, _segmentStart + _segmentEncoded.Count / _dim);
+            string partial = heard ? _owner.Tokenizer.Decode(_search.NBest()[0].Tokens) : "";
             if (partial != _lastPartial && partial.Length > 0)
             {
                 double fps = _model.Config.EncoderFramesPerSecond;
@@ -116,8 +123,25 @@ public sealed class StreamingRecognizer : IDisposable
         var start = transcript.Words.Count > 0 ? transcript.Words[0].Start : TimeSpan.FromSeconds(_segmentStart / fps);
         var endTime = transcript.Words.Count > 0 ? transcript.Words[^1].End : TimeSpan.FromSeconds((_segmentStart + frames) / fps);
         ResetSegment(_segmentStart + frames);
-        if (transcript.Text.Length > 0)
-            updates.Add(new TranscriptUpdate(true, transcript.Text, start, endTime, transcript.Confidence, transcript.Words));
+        var words = transcript.Words;
+        if (_options.VoiceGate)
+        {
+            // Words the voice detector heard nothing under (± 0.2 s) are the model's reading of noise: dropped.
+            words = words.Where(w => HasSpeech((long)((w.Start.TotalSeconds - 0.2) * fps), (long)Math.Ceiling((w.End.TotalSeconds + 0.2) * fps))).ToList();
+            if (words.Count == 0) return;
+            (start, endTime) = (words[0].Start, words[^1].End);
+        }
+        string text = words.Count == transcript.Words.Count ? transcript.Text : string.Join(' ', words.Select(w => w.Text));
+        float confidence = words.Count == transcript.Words.Count ? transcript.Confidence : words.Average(w => w.Confidence);
+        if (text.Length > 0) updates.Add(new TranscriptUpdate(true, text, start, endTime, confidence, words));
+    }
+
+    /// <summary>Whether the voice detector heard speech under encoder frames [from, to) (an encoder frame covers four
+    /// feature frames and sees one more on either side).</summary>
+    private bool HasSpeech(long from, long to)
+    {
+        const int stride = ConvSubsampling.Stride;
+        return _voice.HasSpeech(from * stride - stride, to * stride + stride);
     }
 
     private void ResetSegment(long nextStart)

@@ -75,6 +75,16 @@ public sealed class TrainEvalCommandTests : IDisposable
         Assert.Equal(2, transcribe.ExitCode); // one file failed, the other was still transcribed
         Assert.StartsWith(Path.Combine(_dir, "u0.wav") + "\t", transcribe.Stdout);
         Assert.Contains("missing.wav: file not found", transcribe.Stderr);
+
+        // 60 s of silence and of white noise: an empty text each (the voice gate, whatever the tiny model makes of them);
+        // a glob, two files at a time, the results in argument order.
+        var random = new Random(3);
+        Seq2Seq.Audio.WavWriter.Write(Path.Combine(_dir, "z1-silence.wav"), new float[60 * 16000], 16000);
+        Seq2Seq.Audio.WavWriter.Write(Path.Combine(_dir, "z2-noise.wav"), Enumerable.Range(0, 60 * 16000).Select(_ => (float)(0.3 * (random.NextDouble() * 2 - 1))).ToArray(), 16000);
+        var quiet = CliRunner.Run("transcribe", "--model", Path.Combine(run, "final"), "--format", "tsv", "--jobs", "2", Path.Combine(_dir, "z*.wav"));
+        Assert.True(quiet.ExitCode == 0, quiet.Stderr);
+        Assert.Equal($"{Path.Combine(_dir, "z1-silence.wav")}\t\n{Path.Combine(_dir, "z2-noise.wav")}\t\n", quiet.Stdout);
+        Assert.Contains("2/2 files, 120 s of audio", quiet.Stderr);
     }
 
     [Fact]

@@ -238,3 +238,60 @@ public sealed class StreamBenchmarkTests(SmallModelFixture small) : IClassFixtur
         Assert.True(double.IsNaN(StreamBenchResult.Percentile([], 50)));
     }
 }
+
+public sealed class NonSpeechTests(SmallModelFixture small) : IClassFixture<SmallModelFixture>
+{
+    public static TheoryData<string> Kinds => ["silence", "white", "pink", "hum", "tones"];
+
+    /// <summary>Silence, noise, hum and tones give no words and no partials, whatever the model makes of them.</summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Run_NonSpeech_GivesNoWords(string kind)
+    {
+        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        string path = Path.Combine(small.Directory, $"{kind}.wav");
+        WavWriter.Write(path, Generate(kind, 20), 16000);
+        var updates = new List<TranscriptUpdate>();
+        await foreach (var u in SpeechPipeline.RunAsync(new FileAudioSource(path), recognizer)) updates.Add(u);
+        Assert.True(updates.Count == 0, $"{kind}: {string.Join(" | ", updates.Select(u => u.Text))}");
+    }
+
+    [Fact]
+    public async Task Run_SpeechAfterNoise_StillRecognised()
+    {
+        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        var at16k = await FileAudioSource.ReadModelRateAsync(small.Speech);
+        var noise = Generate("pink", 6);
+        var mixed = noise.Concat(at16k).Concat(new float[16000]).ToArray();
+        for (int i = 0; i < at16k.Length; i++) mixed[noise.Length + i] += noise[i % noise.Length] * 0.3f;
+        string path = Path.Combine(small.Directory, "noise-then-speech.wav");
+        WavWriter.Write(path, mixed, 16000);
+        var finals = new List<TranscriptUpdate>();
+        await foreach (var u in SpeechPipeline.RunAsync(new FileAudioSource(path), recognizer)) if (u.IsFinal) finals.Add(u);
+        Assert.NotEmpty(finals);
+        var early = finals.SelectMany(f => f.Words).Where(w => w.End < TimeSpan.FromSeconds(5.5)).ToList();   // speech starts at 6 s
+        Assert.True(early.Count == 0, $"words in the noise: {string.Join(", ", early.Select(w => $"{w.Text}@{w.Start.TotalSeconds}"))}");
+    }
+
+    private static float[] Generate(string kind, double seconds)
+    {
+        var random = new Random(11);
+        var x = new float[(int)(seconds * 16000)];
+        double b0 = 0, b1 = 0, b2 = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double t = i / 16000.0, white = random.NextDouble() * 2 - 1;
+            x[i] = kind switch
+            {
+                "silence" => 0f,
+                "white" => (float)(0.3 * white),
+                "pink" => (float)(0.1 * ((b0 = 0.99765 * b0 + white * 0.0990460) + (b1 = 0.96300 * b1 + white * 0.2965164)
+                                       + (b2 = 0.57000 * b2 + white * 1.0526913) + white * 0.1848)),
+                "hum" => (float)(0.2 * Math.Sin(2 * Math.PI * 50 * t) + 0.1 * Math.Sin(2 * Math.PI * 100 * t)),
+                "tones" => (float)(0.2 * Math.Sin(2 * Math.PI * 440 * t) + 0.2 * Math.Sin(2 * Math.PI * 1000 * t)),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+            };
+        }
+        return x;
+    }
+}

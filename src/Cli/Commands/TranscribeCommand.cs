@@ -1,79 +1,147 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Text.Json;
 using Seq2Seq.Audio;
-using Seq2Seq.Model.Decoding;
+using Seq2Seq.Model;
+using Seq2Seq.Pipeline;
 
 namespace Seq2Seq.Cli.Commands;
 
 /// <summary>Output formats of <c>s2s transcribe</c>.</summary>
 internal enum TranscriptFormat { Txt, Tsv, Json, Jsonl, Srt, Vtt }
 
-/// <summary><c>s2s transcribe FILE...</c>: offline decoding of whole files.</summary>
+/// <summary><c>s2s transcribe FILES/GLOBS...</c>: files through the streaming pipeline, several at a time.</summary>
 internal static class TranscribeCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Audio files (WAV, or any format ffmpeg reads).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Audio files or globs (dir/*.wav): WAV, or any format ffmpeg reads.", Arity = ArgumentArity.OneOrMore };
         var model = CommonOptions.Model();
         var format = new Option<TranscriptFormat>("--format", "-f")
         {
-            Description = "txt: text per file; tsv: path<TAB>text; json: an array of objects with words and times; jsonl: one such object per line; srt, vtt: subtitles from word times.",
+            Description = "txt: text per file; tsv: path<TAB>text; json: an array of objects with segments, words and times; jsonl: one such object per line; srt, vtt: subtitles.",
             DefaultValueFactory = _ => TranscriptFormat.Txt,
         };
         var outDir = new Option<string?>("--out", "-o") { Description = "Write one file per input here (NAME.txt/.tsv/.json/.jsonl/.srt/.vtt) instead of stdout." };
-        var decoding = new CommonOptions.Decoding();
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files transcribed at once.", DefaultValueFactory = _ => 2 };
+        var beam = new Option<int>("--beam", "-b") { Description = "Hypotheses kept by the CTC prefix beam and rescored by the attention decoder at each segment's end.", DefaultValueFactory = _ => new StreamingOptions().BeamSize };
+        var ctcWeight = new Option<double>("--ctc-weight") { Description = "Weight of CTC scores in the rescoring (0–1).", DefaultValueFactory = _ => new StreamingOptions().CtcWeight };
+        var chunk = new Option<int>("--chunk-ms") { Description = "Encoder chunk in milliseconds (multiple of 40).", DefaultValueFactory = _ => new StreamingOptions().ChunkFrames * 40 };
+        var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); false: raw model output.", DefaultValueFactory = _ => true };
         var device = CommonOptions.Device();
-        var command = new Command("transcribe", "Transcribe audio files offline; text on stdout.") { files, model, format, device, outDir };
-        decoding.AddTo(command);
+        var command = new Command("transcribe", "Transcribe audio files (segments end at pauses); text on stdout, progress on stderr.")
+        { files, model, format, outDir, jobs, beam, ctcWeight, chunk, gate, device };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
+            var (paths, missing) = Expand(parse.GetValue(files)!);
+            foreach (string m in missing) Console.Error.WriteLine($"s2s: error: {m}: file not found");
+            var options = new StreamingOptions
+            {
+                BeamSize = parse.GetValue(beam), CtcWeight = parse.GetValue(ctcWeight), ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40),
+                VoiceGate = parse.GetValue(gate),
+            }.Validated();
+            int parallel = parse.GetValue(jobs);
+            if (parallel < 1) throw new ArgumentException($"--jobs: must be at least 1, got {parallel}");
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
-            var options = decoding.Read(parse);
-            int failed = 0;
             var fmt = parse.GetValue(format);
             string? dir = parse.GetValue(outDir);
             if (dir is not null) Directory.CreateDirectory(dir);
+            var progress = new FilesProgress(paths.Count);
             var jsonArray = new List<object>();
-            foreach (string path in parse.GetValue(files)!)
+            int failed = missing.Count;
+            await foreach (var file in FileTranscriber.RunAsync(paths, recognizer, options, parallel, progress.Finished, token))
             {
-                Transcript result;
-                try
+                if (file.Error is not null)
                 {
-                    var samples = await FileAudioSource.ReadModelRateAsync(path, token);
-                    result = recognizer.Recognize(samples, options);
-                }
-                catch (AudioFormatException e)
-                {
-                    Console.Error.WriteLine($"s2s: error: {e.Message}");
+                    progress.Message($"s2s: error: {(file.Error is AudioFormatException ? file.Error.Message : $"{file.Path}: {file.Error.Message}")}");
                     failed++;
                     continue;
                 }
-                object json = new
-                {
-                    path, text = result.Text, confidence = result.Confidence,
-                    words = result.Words.Select(w => new { word = w.Text, start = w.Start.TotalSeconds, end = w.End.TotalSeconds, confidence = w.Confidence }),
-                };
+                var json = Json(file);
                 string rendered = fmt switch
                 {
-                    TranscriptFormat.Tsv => $"{path}\t{result.Text}\n",
+                    TranscriptFormat.Tsv => $"{file.Path}\t{file.Text}\n",
                     TranscriptFormat.Json when dir is not null => JsonSerializer.Serialize(json, Indented) + "\n",
                     TranscriptFormat.Json => "",
                     TranscriptFormat.Jsonl => JsonSerializer.Serialize(json) + "\n",
-                    TranscriptFormat.Srt => Subtitles.Srt(result),
-                    TranscriptFormat.Vtt => Subtitles.Vtt(result),
-                    _ => result.Text + "\n",
+                    TranscriptFormat.Srt => Subtitles.Srt(file.ToTranscript()),
+                    TranscriptFormat.Vtt => Subtitles.Vtt(file.ToTranscript()),
+                    _ => file.Text + "\n",
                 };
                 if (fmt == TranscriptFormat.Json && dir is null) jsonArray.Add(json);
                 if (dir is not null)
-                    await File.WriteAllTextAsync(Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(path)}.{fmt.ToString().ToLowerInvariant()}"), rendered, token);
+                    await File.WriteAllTextAsync(Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(file.Path)}.{fmt.ToString().ToLowerInvariant()}"), rendered, token);
                 else
                     Console.Write(rendered);
             }
+            progress.Done();
             if (fmt == TranscriptFormat.Json && dir is null) Console.WriteLine(JsonSerializer.Serialize(jsonArray, Indented));
             return failed > 0 ? ExitCodes.InputError : ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    private static object Json(FileTranscript file) => new
+    {
+        path = file.Path, text = file.Text, duration = Math.Round(file.Duration.TotalSeconds, 3),
+        confidence = file.ToTranscript().Confidence,
+        segments = file.Segments.Select(s => new
+        {
+            start = Math.Round(s.Start.TotalSeconds, 3), end = Math.Round(s.End.TotalSeconds, 3), text = s.Text, confidence = s.Confidence,
+            words = s.Words.Select(w => new { word = w.Text, start = Math.Round(w.Start.TotalSeconds, 3), end = Math.Round(w.End.TotalSeconds, 3), confidence = w.Confidence }),
+        }),
+    };
+
+    /// <summary>Arguments as files: a path as given, or a glob in its last component (dir/*.wav), sorted. Arguments that
+    /// name nothing are returned as missing.</summary>
+    internal static (List<string> Files, List<string> Missing) Expand(IEnumerable<string> arguments)
+    {
+        var (files, missing) = (new List<string>(), new List<string>());
+        foreach (string arg in arguments)
+        {
+            string name = Path.GetFileName(arg);
+            if (File.Exists(arg) || name.IndexOfAny(['*', '?']) < 0) { (File.Exists(arg) ? files : missing).Add(arg); continue; }
+            string dir = Path.GetDirectoryName(arg) is { Length: > 0 } d ? d : ".";
+            var matches = Directory.Exists(dir) ? Directory.GetFiles(dir, name).Order(StringComparer.Ordinal).ToList() : [];
+            if (matches.Count == 0) missing.Add(arg);
+            files.AddRange(matches.Select(m => dir == "." && !arg.StartsWith("./", StringComparison.Ordinal) ? Path.GetFileName(m) : m));
+        }
+        return (files, missing);
+    }
+
+    /// <summary>A progress bar of files and audio seconds done on stderr.</summary>
+    private sealed class FilesProgress(int total)
+    {
+        private readonly ProgressLine _line = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _done;
+        private double _audioSeconds;
+
+        public void Finished(FileTranscript file)
+        {
+            lock (_line)
+            {
+                _done++;
+                _audioSeconds += file.Duration.TotalSeconds;
+                double speed = _audioSeconds / Math.Max(1e-3, _clock.Elapsed.TotalSeconds);
+                _line.Update($"{ProgressLine.Bar((double)_done / total)} {_done}/{total} files, {_audioSeconds:F0} s of audio, {speed:F1}× real time", force: _done == total);
+            }
+        }
+
+        public void Message(string text)
+        {
+            lock (_line)
+            {
+                _line.Done();
+                Console.Error.WriteLine(text);
+            }
+        }
+
+        public void Done()
+        {
+            lock (_line) _line.Done();
+        }
     }
 }

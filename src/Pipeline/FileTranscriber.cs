@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using Seq2Seq.Audio;
+using Seq2Seq.Model;
+using Seq2Seq.Model.Decoding;
+
+namespace Seq2Seq.Pipeline;
+
+/// <summary>One file's transcription: its final segments, or the error that stopped it (segments before the error kept).</summary>
+/// <param name="Duration">Audio read from the file.</param>
+public sealed record FileTranscript(string Path, IReadOnlyList<TranscriptUpdate> Segments, TimeSpan Duration, Exception? Error)
+{
+    /// <summary>The segments' texts joined by spaces ("" for silence).</summary>
+    public string Text => string.Join(' ', Segments.Select(s => s.Text));
+
+    /// <summary>The whole file as one transcript: words of every segment, confidence weighted by words.</summary>
+    public Transcript ToTranscript()
+    {
+        var words = Segments.SelectMany(s => s.Words).ToList();
+        float confidence = words.Count == 0 ? 1f : words.Average(w => w.Confidence);
+        return new Transcript(Text, [], words, confidence);
+    }
+}
+
+/// <summary>
+/// Transcribes files through <see cref="SpeechPipeline"/>, <c>jobs</c> files at a time, results in input order.
+/// Edge: started files wait for the reader in a bounded channel of <c>jobs</c> (full mode Wait), so a slow reader holds
+/// back new files instead of piling up results. An unreadable file yields a result with its error; the others go on.
+/// </summary>
+public static class FileTranscriber
+{
+    /// <summary>Transcribes <paramref name="paths"/>; <paramref name="finished"/> is called (from any thread) as each file ends.</summary>
+    public static async IAsyncEnumerable<FileTranscript> RunAsync(IReadOnlyList<string> paths, Recognizer recognizer,
+        StreamingOptions? options = null, int jobs = 1, Action<FileTranscript>? finished = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(recognizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
+        var pending = ChannelStage.Create<Task<FileTranscript>>(jobs);
+        using var running = new SemaphoreSlim(jobs);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = new List<Task>();
+        var dispatcher = Task.Run(async () =>
+        {
+            Exception? error = null;
+            try
+            {
+                foreach (string path in paths)
+                {
+                    await running.WaitAsync(abandon.Token);
+                    var file = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            var result = await TranscribeAsync(path, recognizer, options, abandon.Token);
+                            finished?.Invoke(result);
+                            return result;
+                        }
+                        finally { running.Release(); }
+                    }, CancellationToken.None);
+                    lock (started) started.Add(file);
+                    await pending.Writer.WriteAsync(file, abandon.Token);
+                }
+            }
+            catch (Exception e) { error = e; }
+            finally { pending.Writer.TryComplete(error); }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var file in pending.Reader.ReadAllAsync(abandon.Token)) yield return await file;
+        }
+        finally
+        {
+            abandon.Cancel();                         // a reader that stops early stops every file
+            Task[] all;
+            lock (started) all = [dispatcher, .. started];
+            await Task.WhenAll(all.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    private static async Task<FileTranscript> TranscribeAsync(string path, Recognizer recognizer, StreamingOptions? options, CancellationToken ct)
+    {
+        var source = new MeasuredSource(new FileAudioSource(path));
+        var segments = new List<TranscriptUpdate>();
+        try
+        {
+            await foreach (var update in SpeechPipeline.RunAsync(source, recognizer, options, cancellationToken: ct))
+                if (update.IsFinal) segments.Add(update);
+            return new FileTranscript(path, segments, source.Duration, null);
+        }
+        catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException)
+        {
+            return new FileTranscript(path, segments, source.Duration, e);
+        }
+    }
+
+    /// <summary>Passes a source's chunks through, adding up their duration.</summary>
+    private sealed class MeasuredSource(IAudioSource inner) : IAudioSource
+    {
+        public string Name => inner.Name;
+        public TimeSpan Duration { get; private set; }
+
+        public async IAsyncEnumerable<AudioChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var chunk in inner.ReadAsync(cancellationToken))
+            {
+                Duration += chunk.Duration;
+                yield return chunk;
+            }
+        }
+    }
+}
