@@ -16,6 +16,7 @@ public class FrontEndBenchmarks
     private const int Seconds = 10;
     private float[] _audio16k = [], _audio44k = [], _frame = [], _power = [], _mathNetBuffer = [];
     private LogMelSpectrogram _logMel = null!;
+    private FeatureChunk _features = null!;
     private RealFft _fft = null!;
 
     [GlobalSetup]
@@ -25,6 +26,7 @@ public class FrontEndBenchmarks
         _audio16k = Enumerable.Range(0, 16000 * Seconds).Select(i => (float)(0.3 * Math.Sin(i * 0.01) + 0.05 * rng.NextDouble())).ToArray();
         _audio44k = Enumerable.Range(0, 44100 * Seconds).Select(i => (float)(0.3 * Math.Sin(i * 0.004))).ToArray();
         _logMel = new LogMelSpectrogram(new LogMelOptions());
+        _features = _logMel.Compute(_audio16k);
         _fft = new RealFft(400);
         _frame = _audio16k[..400];
         _power = new float[201];
@@ -55,6 +57,16 @@ public class FrontEndBenchmarks
                 _power[k] = _mathNetBuffer[2 * k] * _mathNetBuffer[2 * k] + _mathNetBuffer[2 * k + 1] * _mathNetBuffer[2 * k + 1];
         }
         return _power[3];
+    }
+
+    /// <summary>Voice activity over the log-mel frames of 10 s, fed 10 frames (100 ms) at a time, then one query.</summary>
+    [Benchmark]
+    public bool VoiceActivity10s()
+    {
+        var vad = new VoiceActivityDetector(_features.Bins);
+        for (int f = 0; f < _features.Frames; f += 10)
+            vad.Accept(_features.Data.AsSpan(f * _features.Bins, Math.Min(10, _features.Frames - f) * _features.Bins));
+        return vad.HasSpeech(0, vad.Frames);
     }
 
     /// <summary>Resampling 10 s from 44.1 kHz to 16 kHz.</summary>

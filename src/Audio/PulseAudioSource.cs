@@ -42,8 +42,9 @@ public sealed class PulseAudioSource(MicrophoneOptions? options = null) : IAudio
         finally
         {
             stop.Cancel();
-            await Task.Run(capture.Join, CancellationToken.None); // the read returns within one chunk
-            PulseSimple.Free(handle);
+            // The read returns within one chunk while the server delivers; if it has stopped delivering, do not hang:
+            // the capture thread owns the connection and frees it whenever its read returns.
+            await Task.Run(() => capture.Join(TimeSpan.FromSeconds(2)), CancellationToken.None);
         }
     }
 
@@ -70,6 +71,7 @@ public sealed class PulseAudioSource(MicrophoneOptions? options = null) : IAudio
         }
     }
 
+    /// <summary>The capture thread: owns <paramref name="handle"/> from here on and frees it when it ends.</summary>
     private void Capture(IntPtr handle, ChannelWriter<AudioChunk> writer, CancellationToken stop)
     {
         int frames = (int)((long)_options.SampleRate * _options.ChunkMilliseconds / 1000);
@@ -88,6 +90,10 @@ public sealed class PulseAudioSource(MicrophoneOptions? options = null) : IAudio
             }
         }
         catch (AudioFormatException e) { failure = e; }
-        finally { writer.TryComplete(failure); }
+        finally
+        {
+            writer.TryComplete(failure);
+            PulseSimple.Free(handle);
+        }
     }
 }

@@ -42,26 +42,26 @@ public sealed class StreamingRecognizer : IDisposable
     }
 
     /// <summary>Accepts 16 kHz mono samples; returns the updates they cause (partials, and finals at endpoints).</summary>
-    public IReadOnlyList<TranscriptUpdate> Accept(ReadOnlySpan<float> samples)
-    {
-        var f = _features.Accept(samples);
-        _voice.Accept(f.Data);
-        FeatureNormalizer.Apply(f.Data, _model.Config.Features.Normalization);
-        lock (_gate) return Consume(_encoder.Accept(f.Data), end: false);
-    }
+    public IReadOnlyList<TranscriptUpdate> Accept(ReadOnlySpan<float> samples) => AcceptFeatures(_features.Accept(samples));
 
     /// <summary>Ends the stream: the last segment is finalised.</summary>
-    public IReadOnlyList<TranscriptUpdate> Complete()
+    public IReadOnlyList<TranscriptUpdate> Complete() => [.. AcceptFeatures(_features.Complete()), .. CompleteFeatures()];
+
+    /// <summary>Accepts raw log-mel frames (as <see cref="LogMelStream"/> emits them, not normalised) of a stream whose
+    /// features are computed elsewhere, e.g. in a pipeline stage of their own; the chunk is normalised in place (it is the
+    /// recogniser's afterwards). Use this or <see cref="Accept"/>, not both.</summary>
+    public IReadOnlyList<TranscriptUpdate> AcceptFeatures(FeatureChunk raw)
     {
-        var f = _features.Complete();
-        _voice.Accept(f.Data);
-        FeatureNormalizer.Apply(f.Data, _model.Config.Features.Normalization);
-        lock (_gate)
-        {
-            var updates = Consume(_encoder.Accept(f.Data), end: false).ToList();
-            updates.AddRange(Consume(_encoder.Complete(), end: true));
-            return updates;
-        }
+        ArgumentNullException.ThrowIfNull(raw);
+        _voice.Accept(raw.Data);                                       // the detector reads powers, before normalisation
+        FeatureNormalizer.Apply(raw.Data, _model.Config.Features.Normalization);
+        lock (_gate) return Consume(_encoder.Accept(raw.Data), end: false);
+    }
+
+    /// <summary>Ends a stream fed with <see cref="AcceptFeatures"/> (after its last frames): the last segment is finalised.</summary>
+    public IReadOnlyList<TranscriptUpdate> CompleteFeatures()
+    {
+        lock (_gate) return Consume(_encoder.Complete(), end: true);
     }
 
     private List<TranscriptUpdate> Consume(EncoderStep step, bool end)

@@ -25,10 +25,10 @@ public sealed class ListenCommandTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "c.json"), JsonSerializer.Serialize(new
         {
             Model = new { ModelDim = 32, Heads = 2, EncoderLayers = 1, DecoderLayers = 1, FeedForwardDim = 64, SubsamplingChannels = 8, Dropout = 0.0 },
-            WarmupSteps = 5, SpeedPerturbation = false, FrequencyMasks = 0, TimeMasks = 0, Patience = 1000, AverageLast = 1, ChunkProbability = 0.0,
+            WarmupSteps = 5, SpeedPerturbation = false, FrequencyMasks = 0, TimeMasks = 0, Patience = 1000, AverageLast = 1, ChunkProbability = 0.5,
         }));
         var train = CliRunner.Run("train", "--train", Path.Combine(_dir, "m.tsv"), "--out", Path.Combine(_dir, "run"),
-            "--config", Path.Combine(_dir, "c.json"), "--epochs", "80");
+            "--config", Path.Combine(_dir, "c.json"), "--epochs", "150");
         Assert.True(train.ExitCode == 0, train.Stderr);
 
         await using var mic = await VirtualMicrophone.StartAsync();
@@ -62,6 +62,7 @@ public sealed class ListenCommandTests : IDisposable
         var events = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.True(events.Count > 0, $"no events; stderr: {errors}");
         Assert.All(events, e => Assert.Contains(e.GetProperty("type").GetString(), new[] { "partial", "final" }));
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "final");   // the voice gate heard the words
     }
 
 }

@@ -36,7 +36,9 @@ internal sealed class VirtualMicrophone : IAsyncDisposable
     public void Play(string wav)
     {
         var psi = new ProcessStartInfo("paplay") { RedirectStandardError = true };
-        foreach (var a in new[] { "--server", Address, "--device", "s2s_null", wav }) psi.ArgumentList.Add(a);
+        // A short latency: with the default (~600 ms) a clip shorter than that ends before the null sink renders it,
+        // and the sink rewinds, so the monitor hears almost nothing of it.
+        foreach (var a in new[] { "--server", Address, "--device", "s2s_null", "--latency-msec=20", wav }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         string err = p.StandardError.ReadToEnd();
         p.WaitForExit();
