@@ -31,7 +31,19 @@ public sealed class StreamAudioSource(Stream stream, string name = "stream", Aud
         try
         {
             await using (var f = File.Create(temp)) await whole.CopyToAsync(f, cancellationToken);
-            await foreach (var chunk in new FileAudioSource(temp, _options).ReadAsync(cancellationToken)) yield return chunk;
+            await using var chunks = new FileAudioSource(temp, _options).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                try
+                {
+                    if (!await chunks.MoveNextAsync()) break;
+                }
+                catch (AudioFormatException e) when (e.SourceName == temp)
+                {
+                    throw new AudioFormatException(e.Problem, Name, e.Offset, e);   // name the stream, not our temporary copy
+                }
+                yield return chunks.Current;
+            }
         }
         finally { File.Delete(temp); }
     }

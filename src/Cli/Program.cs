@@ -17,6 +17,7 @@ internal static class Program
             TrainCommand.Create(),
             BenchCommand.Create(),
             NormalizeCommand.Create(),
+            ServeCommand.Create(),
         };
         // Ctrl-C cancels the verb's token; allow time for the last segment to be finalised before the process is ended.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration

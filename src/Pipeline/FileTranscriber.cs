@@ -78,19 +78,26 @@ public static class FileTranscriber
         }
     }
 
-    private static async Task<FileTranscript> TranscribeAsync(string path, Recognizer recognizer, StreamingOptions? options, CancellationToken ct)
+    private static Task<FileTranscript> TranscribeAsync(string path, Recognizer recognizer, StreamingOptions? options, CancellationToken ct) =>
+        TranscribeAsync(new FileAudioSource(path), recognizer, options, ct);
+
+    /// <summary>Transcribes one source to its final segments; audio errors (unreadable, truncated, too long) are
+    /// returned in the result with the segments before them.</summary>
+    public static async Task<FileTranscript> TranscribeAsync(IAudioSource source, Recognizer recognizer, StreamingOptions? options,
+        CancellationToken ct)
     {
-        var source = new MeasuredSource(new FileAudioSource(path));
+        ArgumentNullException.ThrowIfNull(source);
+        var measured = new MeasuredSource(source);
         var segments = new List<TranscriptUpdate>();
         try
         {
-            await foreach (var update in SpeechPipeline.RunAsync(source, recognizer, options, cancellationToken: ct))
+            await foreach (var update in SpeechPipeline.RunAsync(measured, recognizer, options, cancellationToken: ct))
                 if (update.IsFinal) segments.Add(update);
-            return new FileTranscript(path, segments, source.Duration, null);
+            return new FileTranscript(source.Name, segments, measured.Duration, null);
         }
         catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException)
         {
-            return new FileTranscript(path, segments, source.Duration, e);
+            return new FileTranscript(source.Name, segments, measured.Duration, e);
         }
     }
 

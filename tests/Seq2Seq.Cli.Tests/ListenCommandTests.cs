@@ -32,8 +32,10 @@ public sealed class ListenCommandTests : IDisposable
         Assert.True(train.ExitCode == 0, train.Stderr);
 
         await using var mic = await VirtualMicrophone.StartAsync();
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "listen", "--source", "pulse", "--server", mic.Address, "--device", mic.MonitorSource,
+        // Through `env --default-signal`: a test run started in the background of a shell without job control inherits
+        // SIGINT as ignored, and s2s (rightly) keeps it so; a user's Ctrl-C arrives at default disposition.
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--default-signal=INT", Path.Combine(AppContext.BaseDirectory, "s2s"), "listen", "--source", "pulse", "--server", mic.Address, "--device", mic.MonitorSource,
                      "--format", "jsonl", "--chunk-ms", "160", "--model", Path.Combine(_dir, "run", "final") })
             psi.ArgumentList.Add(a);
         using var s2s = Process.Start(psi)!;
@@ -56,7 +58,11 @@ public sealed class ListenCommandTests : IDisposable
         mic.Play(Path.Combine(_dir, "2.wav"));
         await Task.Delay(1000);
         using (var kill = Process.Start("kill", ["-INT", s2s.Id.ToString()])!) await kill.WaitForExitAsync();
-        Assert.True(s2s.WaitForExit(30_000), "s2s listen did not stop after Ctrl-C");
+        if (!s2s.WaitForExit(30_000))
+        {
+            s2s.Kill();
+            Assert.Fail($"s2s listen did not stop after Ctrl-C: {await stderr}");
+        }
         string errors = await stderr;
         Assert.True(s2s.ExitCode == 130, $"exit {s2s.ExitCode}: {errors}");
         var events = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Seq2Seq.Cli.Serve;
+using Seq2Seq.Model;
+
+namespace Seq2Seq.Cli.Commands;
+
+/// <summary><c>s2s serve</c>: the HTTP and WebSocket service (ASP.NET Core on the Generic Host).</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var defaults = new ServeOptions();
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on (semicolon-separated).", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
+        var apiKey = new Option<string?>("--api-key") { Description = "Require Authorization: Bearer KEY on everything but /healthz and /readyz (default: none; or Serve__ApiKey)." };
+        var maxUpload = new Option<int?>("--max-upload-mb") { Description = $"Largest upload in MB (default {defaults.MaxUploadMegabytes})." };
+        var maxAudio = new Option<int?>("--max-audio-s") { Description = $"Longest audio per request or stream in seconds (default {defaults.MaxAudioSeconds})." };
+        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = $"Transcriptions and streams at once; more get 429 (default {defaults.MaxConcurrent})." };
+        var timeout = new Option<int?>("--request-timeout-s") { Description = $"Longest transcription request in seconds; more gets 408 (default {defaults.RequestTimeoutSeconds})." };
+        var idle = new Option<int?>("--stream-idle-s") { Description = $"Close a stream silent on the wire this long (default {defaults.StreamIdleSeconds})." };
+        var command = new Command("serve", "Serve transcription over HTTP (OpenAI-style /v1/audio/transcriptions) and WebSocket (/v1/listen). " +
+            "Settings: section Serve of ./appsettings.json, then environment (Serve__MaxConcurrent=…), then flags.")
+        { urls, model, device, apiKey, maxUpload, maxAudio, maxConcurrent, timeout, idle };
+        command.SetAction((parse, ct) => ExitCodes.Run(async token =>
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+            builder.Configuration.AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
+            var flags = new Dictionary<string, string?>();
+            void Flag<T>(Option<T> option, string key) { if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } v) flags[$"Serve:{key}"] = v.ToString(); }
+            Flag(model, nameof(ServeOptions.Model));
+            Flag(apiKey, nameof(ServeOptions.ApiKey));
+            Flag(maxUpload, nameof(ServeOptions.MaxUploadMegabytes));
+            Flag(maxAudio, nameof(ServeOptions.MaxAudioSeconds));
+            Flag(maxConcurrent, nameof(ServeOptions.MaxConcurrent));
+            Flag(timeout, nameof(ServeOptions.RequestTimeoutSeconds));
+            Flag(idle, nameof(ServeOptions.StreamIdleSeconds));
+            builder.Configuration.AddInMemoryCollection(flags);
+            var options = (builder.Configuration.GetSection("Serve").Get<ServeOptions>() ?? new ServeOptions()).Validated();
+
+            // The model loads before the server listens: a bad path fails the start with the usual one-line error.
+            var recognizer = CommonOptions.LoadRecognizer(options.Model, parse.GetValue(device));
+            var service = new SpeechService(options, recognizer);
+            builder.WebHost.UseUrls(parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries));
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadMegabytes * 1024L * 1024);
+            builder.Host.UseSystemd();
+            builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownSeconds));
+            builder.Services.AddSingleton(service);
+            builder.Services.AddRequestTimeouts(t => t.AddPolicy("transcription", new RequestTimeoutPolicy
+            {
+                Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds), TimeoutStatusCode = 408,
+                WriteTimeoutResponse = http => TranscriptionEndpoint.WriteErrorAsync(http, 408,
+                    $"the request took longer than the server's limit of {options.RequestTimeoutSeconds} s", "timeout"),
+            }));
+            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+            await using var app = builder.Build();
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+            app.Use((http, next) => Authorize(http, next, options.ApiKey));
+            app.UseHttpMetrics();
+            app.UseRequestTimeouts();
+            app.MapGet("/healthz", () => Results.Text("ok\n"));
+            app.MapGet("/readyz", (SpeechService s) => s.Ready ? Results.Text("ready\n") : Results.Text("warming up\n", statusCode: 503));
+            app.MapMetrics("/metrics");
+            app.MapPost("/v1/audio/transcriptions", TranscriptionEndpoint.HandleAsync).WithRequestTimeout("transcription").DisableAntiforgery();
+            app.Map("/v1/listen", ListenEndpoint.HandleAsync);
+
+            await app.StartAsync(token);
+            Console.Error.WriteLine($"s2s: serving on {string.Join(", ", app.Urls)}");
+            await Task.Run(service.WarmUp, token);
+            await app.WaitForShutdownAsync(token);
+            service.Dispose();
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>With an API key set, everything but the health probes needs <c>Authorization: Bearer KEY</c> (401 otherwise).</summary>
+    private static Task Authorize(HttpContext http, RequestDelegate next, string? key)
+    {
+        if (string.IsNullOrEmpty(key) || http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz")
+            || http.Request.Headers.Authorization.ToString() == $"Bearer {key}")
+            return next(http);
+        return TranscriptionEndpoint.WriteErrorAsync(http, 401, "missing or wrong API key: send Authorization: Bearer KEY", "unauthorized");
+    }
+}

@@ -1,0 +1,41 @@
+namespace Seq2Seq.Cli.Serve;
+
+/// <summary>
+/// <c>s2s serve</c> settings: section "Serve" of appsettings.json (current directory), environment variables
+/// (<c>Serve__ApiKey</c>, …) and flags, later sources winning.
+/// </summary>
+internal sealed class ServeOptions
+{
+    /// <summary>Model directory, loaded once at start-up.</summary>
+    public string Model { get; set; } = "models/default";
+    /// <summary>When set, every endpoint but /healthz and /readyz needs <c>Authorization: Bearer KEY</c>.</summary>
+    public string? ApiKey { get; set; }
+    /// <summary>Largest request body (upload) in megabytes: more is 413.</summary>
+    public int MaxUploadMegabytes { get; set; } = 100;
+    /// <summary>Longest audio of one request or stream in seconds: more is 413 (uploads) or close 1009 (streams).</summary>
+    public int MaxAudioSeconds { get; set; } = 3600;
+    /// <summary>Transcriptions and streams at once: more is 429.</summary>
+    public int MaxConcurrent { get; set; } = 16;
+    /// <summary>Longest a transcription request may take in seconds: more is 408.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 300;
+    /// <summary>A stream that sends nothing for this long is closed (1008 policy violation).</summary>
+    public int StreamIdleSeconds { get; set; } = 30;
+    /// <summary>On shutdown, how long in-flight work may take to finish.</summary>
+    public int ShutdownSeconds { get; set; } = 30;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public ServeOptions Validated()
+    {
+        static void Check(bool ok, string name, object value, string rule)
+        {
+            if (!ok) throw new ArgumentException($"Serve:{name}: {value} is out of range ({rule})");
+        }
+        Check(MaxUploadMegabytes is >= 1 and <= 4096, nameof(MaxUploadMegabytes), MaxUploadMegabytes, "1–4096");
+        Check(MaxAudioSeconds is >= 1 and <= 86400, nameof(MaxAudioSeconds), MaxAudioSeconds, "1–86400");
+        Check(MaxConcurrent is >= 1 and <= 1024, nameof(MaxConcurrent), MaxConcurrent, "1–1024");
+        Check(RequestTimeoutSeconds is >= 1 and <= 86400, nameof(RequestTimeoutSeconds), RequestTimeoutSeconds, "1–86400");
+        Check(StreamIdleSeconds is >= 1 and <= 3600, nameof(StreamIdleSeconds), StreamIdleSeconds, "1–3600");
+        Check(ShutdownSeconds is >= 0 and <= 3600, nameof(ShutdownSeconds), ShutdownSeconds, "0–3600");
+        return this;
+    }
+}

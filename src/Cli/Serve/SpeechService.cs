@@ -1,0 +1,108 @@
+using Prometheus;
+using Seq2Seq.Audio;
+using Seq2Seq.Model;
+using Seq2Seq.Pipeline;
+
+namespace Seq2Seq.Cli.Serve;
+
+/// <summary>
+/// The one model of a server, loaded at start-up and shared by every request and stream (the recogniser serialises
+/// model calls; streams interleave chunk by chunk), with the admission limit: at most <see cref="ServeOptions.MaxConcurrent"/>
+/// transcriptions and streams at once, the rest refused (429) rather than queued without bound.
+/// </summary>
+internal sealed class SpeechService : IDisposable
+{
+    private readonly SemaphoreSlim _slots;
+
+    public SpeechService(ServeOptions options, Recognizer recognizer)
+    {
+        (Options, Recognizer) = (options, recognizer);
+        _slots = new SemaphoreSlim(options.MaxConcurrent);
+    }
+
+    public ServeOptions Options { get; }
+    public Recognizer Recognizer { get; }
+
+    /// <summary>Whether the model has been warmed up (first inference done).</summary>
+    public bool Ready { get; private set; }
+
+    /// <summary>Runs one second of audio through a stream so the first request does not pay for lazy initialisation.</summary>
+    public void WarmUp()
+    {
+        using var stream = Recognizer.CreateStream();
+        var tone = Enumerable.Range(0, 16000).Select(i => 0.1f * MathF.Sin(i * 0.2f)).ToArray();
+        stream.Accept(tone);
+        stream.Complete();
+        Ready = true;
+    }
+
+    /// <summary>A slot for one transcription or stream, or null when all are taken.</summary>
+    public IDisposable? TryEnter(string kind)
+    {
+        if (!_slots.Wait(0)) return null;
+        Metrics.Active.WithLabels(kind).Inc();
+        return new Slot(this, kind);
+    }
+
+    /// <summary>Transcribes a source, refusing audio longer than <see cref="ServeOptions.MaxAudioSeconds"/>.</summary>
+    public async Task<FileTranscript> TranscribeAsync(IAudioSource source, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await FileTranscriber.TranscribeAsync(new LimitedSource(source, Options.MaxAudioSeconds), Recognizer, null, ct);
+        Metrics.AudioSeconds.WithLabels("transcription").Inc(result.Duration.TotalSeconds);
+        if (result.Duration > TimeSpan.Zero) Metrics.RealTimeFactor.Observe(clock.Elapsed / result.Duration);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        Recognizer.Dispose();
+        _slots.Dispose();
+    }
+
+    private sealed class Slot(SpeechService owner, string kind) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 1) return;
+            Metrics.Active.WithLabels(kind).Dec();
+            owner._slots.Release();
+        }
+    }
+}
+
+/// <summary>Audio longer than the server accepts.</summary>
+internal sealed class AudioTooLongException(string source, int seconds)
+    : AudioFormatException($"audio longer than the server's limit of {seconds} s", source);
+
+/// <summary>Passes a source through until it exceeds a duration, then fails with <see cref="AudioTooLongException"/>.</summary>
+internal sealed class LimitedSource(IAudioSource inner, int maxSeconds) : IAudioSource
+{
+    public string Name => inner.Name;
+
+    public async IAsyncEnumerable<AudioChunk> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var total = TimeSpan.Zero;
+        await foreach (var chunk in inner.ReadAsync(cancellationToken))
+        {
+            total += chunk.Duration;
+            if (total.TotalSeconds > maxSeconds) throw new AudioTooLongException(Name, maxSeconds);
+            yield return chunk;
+        }
+    }
+}
+
+/// <summary>The server's Prometheus metrics (HTTP requests by status come from prometheus-net's middleware).</summary>
+internal static class Metrics
+{
+    public static readonly Gauge Active = Prometheus.Metrics.CreateGauge("s2s_active", "Transcriptions and streams in progress.", "kind");
+    public static readonly Counter AudioSeconds = Prometheus.Metrics.CreateCounter("s2s_audio_seconds_total", "Audio processed, in seconds.", "kind");
+    public static readonly Counter Rejected = Prometheus.Metrics.CreateCounter("s2s_rejected_total", "Requests and streams refused, by reason.", "reason");
+    public static readonly Histogram RealTimeFactor = Prometheus.Metrics.CreateHistogram("s2s_real_time_factor",
+        "Processing time / audio duration of transcriptions.", new HistogramConfiguration { Buckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2] });
+    public static readonly Histogram FinalLatency = Prometheus.Metrics.CreateHistogram("s2s_final_latency_seconds",
+        "Streams: time from receiving the audio that ends a segment to sending its final.",
+        new HistogramConfiguration { Buckets = [0.05, 0.1, 0.2, 0.4, 0.8, 1.5, 3, 6] });
+}
