@@ -4,8 +4,9 @@
 # runtime: build-time TorchSharp patch (patchelf, gcc, binutils), non-WAV decoding (ffmpeg), microphone (libpulse0),
 # SentencePiece tokenizer training (sentencepiece: spm_train).
 S2S_RUNTIME_PACKAGES="patchelf gcc binutils ffmpeg libpulse0 sentencepiece"
-# test: audio the tests synthesise and check against (espeak-ng, sox), a virtual microphone (pulseaudio), kill (procps).
-S2S_TEST_PACKAGES="$S2S_RUNTIME_PACKAGES espeak-ng sox pulseaudio pulseaudio-utils procps"
+# test: audio the tests synthesise and check against (espeak-ng, sox), a virtual microphone (pulseaudio), kill (procps),
+# the queue the workers share (redis-server, started by the tests on a free loopback port).
+S2S_TEST_PACKAGES="$S2S_RUNTIME_PACKAGES espeak-ng sox pulseaudio pulseaudio-utils procps redis-server"
 
 ensure_debian_packages() {
   local wanted missing=() p

@@ -18,6 +18,8 @@ internal static class Program
             BenchCommand.Create(),
             NormalizeCommand.Create(),
             ServeCommand.Create(),
+            WorkerCommand.Create(),
+            SubmitCommand.Create(),
         };
         // Ctrl-C cancels the verb's token; allow time for the last segment to be finalised before the process is ended.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration

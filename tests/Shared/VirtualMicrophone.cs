@@ -33,16 +33,25 @@ internal sealed class VirtualMicrophone : IAsyncDisposable
         return mic;
     }
 
+    /// <summary>Plays a WAV into the null sink (the monitor source hears it). The clip is played with a second of
+    /// silence after it: a stream that ends before the sink has rendered it is rewound and mostly lost, and the
+    /// sink renders about 0.6 s late (a shorter latency instead underruns under load, cutting gaps into the audio).</summary>
     public void Play(string wav)
     {
-        var psi = new ProcessStartInfo("paplay") { RedirectStandardError = true };
-        // A short latency: with the default (~600 ms) a clip shorter than that ends before the null sink renders it,
-        // and the sink rewinds, so the monitor hears almost nothing of it.
-        foreach (var a in new[] { "--server", Address, "--device", "s2s_null", "--latency-msec=20", wav }) psi.ArgumentList.Add(a);
+        string padded = Path.Combine(Directory, $"play-{Guid.NewGuid():N}.wav");
+        Run("sox", wav, padded, "pad", "0", "1");
+        Run("paplay", "--server", Address, "--device", "s2s_null", padded);
+        File.Delete(padded);
+    }
+
+    private static void Run(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         string err = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"paplay failed: {err}");
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Seq2Seq.Cli.Queue;
+
+namespace Seq2Seq.Cli.Commands;
+
+/// <summary><c>s2s submit FILES...</c>: enqueues transcription jobs on Redis; with <c>--wait</c>, prints the results
+/// like <c>s2s transcribe</c> (in argument order).</summary>
+internal static class SubmitCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files") { Description = "Audio files or globs (dir/*.wav).", Arity = ArgumentArity.OneOrMore };
+        var redis = new Option<string>("--redis") { Description = "Redis HOST:PORT holding the job stream.", DefaultValueFactory = _ => "127.0.0.1:6379" };
+        var wait = new Option<bool>("--wait") { Description = "Wait for the results and print them (else print path<TAB>job id)." };
+        var byPath = new Option<bool>("--by-path") { Description = "Send each file's absolute path (workers share the storage) instead of its bytes." };
+        var format = new Option<TranscriptFormat>("--format", "-f") { Description = "With --wait: txt, tsv or json (jsonl: one object per line).", DefaultValueFactory = _ => TranscriptFormat.Txt };
+        var timeout = new Option<double>("--timeout-s") { Description = "With --wait: give up after this long (the jobs stay queued).", DefaultValueFactory = _ => 3600 };
+        var command = new Command("submit", "Queue files for `s2s worker`s on Redis; --wait prints the results.") { files, redis, wait, byPath, format, timeout };
+        command.SetAction((parse, ct) => ExitCodes.Run(async token =>
+        {
+            if (parse.GetValue(format) is TranscriptFormat.Srt or TranscriptFormat.Vtt)
+                throw new ArgumentException("--format: submit prints txt, tsv, json or jsonl");
+            var (paths, missing) = TranscribeCommand.Expand(parse.GetValue(files)!);
+            foreach (string m in missing) Console.Error.WriteLine($"s2s: error: {m}: file not found");
+            var (connection, queue) = await JobQueue.ConnectAsync(parse.GetValue(redis)!);
+            await using var _ = connection;
+            await queue.EnsureGroupAsync();
+            var jobs = new List<(string Path, string Id)>();
+            foreach (string path in paths)
+            {
+                string id = parse.GetValue(byPath)
+                    ? await queue.SubmitAsync(path, Path.GetFullPath(path), null)
+                    : await queue.SubmitAsync(path, null, await File.ReadAllBytesAsync(path, token));
+                jobs.Add((path, id));
+                if (!parse.GetValue(wait)) Console.WriteLine($"{path}\t{id}");
+            }
+            if (!parse.GetValue(wait)) return missing.Count > 0 ? ExitCodes.InputError : ExitCodes.Ok;
+
+            int failed = missing.Count;
+            var clock = Stopwatch.StartNew();
+            var progress = new ProgressLine();
+            var fmt = parse.GetValue(format);
+            var json = new List<JobResult>();
+            for (int i = 0; i < jobs.Count; i++)
+            {
+                JobResult? result;
+                while ((result = await queue.ResultAsync(jobs[i].Id)) is null)
+                {
+                    if (clock.Elapsed.TotalSeconds > parse.GetValue(timeout))
+                        throw new TimeoutException($"--timeout-s: {jobs.Count - i} of {jobs.Count} job(s) still without a result (they stay queued)");
+                    progress.Update($"{ProgressLine.Bar((double)i / jobs.Count)} {i}/{jobs.Count} results, {clock.Elapsed:hh\\:mm\\:ss}");
+                    await Task.Delay(200, token);
+                }
+                if (result.Error is not null)
+                {
+                    progress.Done();
+                    Console.Error.WriteLine($"s2s: error: {result.Error}");
+                    failed++;
+                    continue;
+                }
+                switch (fmt)
+                {
+                    case TranscriptFormat.Tsv: Console.WriteLine($"{jobs[i].Path}\t{result.Text}"); break;
+                    case TranscriptFormat.Json: json.Add(result with { Name = jobs[i].Path }); break;
+                    case TranscriptFormat.Jsonl: Console.WriteLine(JsonSerializer.Serialize(result with { Name = jobs[i].Path })); break;
+                    default: Console.WriteLine(result.Text); break;
+                }
+            }
+            progress.Done();
+            if (fmt == TranscriptFormat.Json) Console.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+            return failed > 0 ? ExitCodes.InputError : ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}

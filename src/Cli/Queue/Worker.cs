@@ -1,0 +1,119 @@
+using Seq2Seq.Audio;
+using Seq2Seq.Model;
+using Seq2Seq.Pipeline;
+using StackExchange.Redis;
+
+namespace Seq2Seq.Cli.Queue;
+
+/// <summary>
+/// Takes jobs from the stream one at a time: first any job whose worker has not touched it for <c>claimAfter</c>
+/// (XAUTOCLAIM: that worker died), else a new one (XREADGROUP). While a job runs its claim is renewed, so a long job is
+/// not taken from a live worker. The result is stored (SET NX) and only then the job acknowledged; a job whose result
+/// exists is acknowledged without work (its worker died between the two). A job that fails <c>maxAttempts</c> times
+/// goes to the dead-letter stream with its error, and gets an error result so that waiting submitters return.
+/// </summary>
+internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan claimAfter, int maxAttempts, TextWriter log)
+{
+    public string Name { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Works until <paramref name="ct"/> fires (a job in progress is finished first).</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await queue.EnsureGroupAsync();
+        log.WriteLine($"s2s worker: {Name} waiting for jobs");
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var job = await NextAsync();
+                if (job is not null)
+                {
+                    await ProcessAsync(job.Value);
+                    continue;
+                }
+            }
+            catch (RedisException e)   // Redis restarting or unreachable: an unfinished job stays pending and is retried
+            {
+                log.WriteLine($"s2s worker: redis: {e.Message.ReplaceLineEndings(" ")}; retrying");
+                try { await Task.Delay(1000, ct); } catch (OperationCanceledException) { break; }
+            }
+            try { await Task.Delay(200, ct); } catch (OperationCanceledException) { break; }
+        }
+    }
+
+    private async Task<StreamEntry?> NextAsync()
+    {
+        var db = queue.Database;
+        var stale = await db.StreamAutoClaimAsync(JobQueue.Jobs, JobQueue.Group, Name, (long)claimAfter.TotalMilliseconds, "0-0", 1);
+        if (stale.ClaimedEntries.Length > 0) return stale.ClaimedEntries[0];
+        var fresh = await db.StreamReadGroupAsync(JobQueue.Jobs, JobQueue.Group, Name, StreamPosition.NewMessages, 1);
+        return fresh.Length > 0 ? fresh[0] : null;
+    }
+
+    private async Task ProcessAsync(StreamEntry entry)
+    {
+        var db = queue.Database;
+        var fields = entry.Values.ToDictionary(v => v.Name.ToString(), v => v.Value);
+        string id = fields.GetValueOrDefault("id").ToString(), name = fields.GetValueOrDefault("name").ToString();
+        if (string.IsNullOrEmpty(id))
+        {
+            await db.StreamAddAsync(JobQueue.Dead, [new("entry", entry.Id), new("error", "job without an id field")]);
+            await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+            return;
+        }
+        if (await db.KeyExistsAsync(JobQueue.ResultKey(id)))
+        {
+            await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+            return;
+        }
+        var pending = await db.StreamPendingMessagesAsync(JobQueue.Jobs, JobQueue.Group, 1, Name, entry.Id, entry.Id);
+        int attempts = pending.Length > 0 ? pending[0].DeliveryCount : 1;
+
+        using var renew = new CancellationTokenSource();
+        var renewing = RenewAsync(entry.Id, renew.Token);
+        FileTranscript transcript;
+        try
+        {
+            IAudioSource source = fields.TryGetValue("audio", out var audio) && !audio.IsNull
+                ? new StreamAudioSource(new MemoryStream((byte[])audio!), name)
+                : new FileAudioSource(fields.GetValueOrDefault("path").ToString());
+            transcript = await FileTranscriber.TranscribeAsync(source, recognizer, null, CancellationToken.None);
+        }
+        finally
+        {
+            renew.Cancel();
+            await renewing;
+        }
+
+        if (transcript.Error is not null)
+        {
+            string error = transcript.Error.Message;
+            await db.StringSetAsync(JobQueue.ErrorKey(id), error, TimeSpan.FromDays(7));
+            log.WriteLine($"s2s worker: job {id} ({name}) failed, attempt {attempts} of {maxAttempts}: {error}");
+            if (attempts < maxAttempts) return;           // not acknowledged: retried once its claim times out
+            await db.StreamAddAsync(JobQueue.Dead, [.. entry.Values.Where(v => v.Name != "audio"), new("error", error), new("attempts", attempts)]);
+            await queue.StoreResultAsync(new JobResult(id, name, "", transcript.Duration.TotalSeconds, [], error, Name, attempts));
+            await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+            return;
+        }
+        var segments = transcript.Segments.Select(s => new JobSegment(s.Start.TotalSeconds, s.End.TotalSeconds, s.Text, s.Confidence)).ToList();
+        bool stored = await queue.StoreResultAsync(new JobResult(id, name, transcript.Text, transcript.Duration.TotalSeconds, segments, null, Name, attempts));
+        await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+        log.WriteLine($"s2s worker: job {id} ({name}) done{(stored ? "" : " (already had a result)")}");
+    }
+
+    /// <summary>Re-claims the job for this worker every third of the claim timeout (resets its idle time).</summary>
+    private async Task RenewAsync(RedisValue entryId, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(claimAfter / 3, ct);
+                await queue.Database.StreamClaimIdsOnlyAsync(JobQueue.Jobs, JobQueue.Group, Name, 0, [entryId]);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (RedisException e) { log.WriteLine($"s2s worker: cannot renew the claim on {entryId}: {e.Message}"); }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace Seq2Seq.Cli.Tests;
+
+/// <summary><c>s2s worker</c> and <c>s2s submit</c> on a real redis-server: crashes, restarts, poison jobs.</summary>
+public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixture>
+{
+    [Fact]
+    public async Task WorkerKilledMidJob_AnotherFinishesIt_EveryJobHasExactlyOneResult()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string longFile = Path.Combine(fixture.Directory, "long.wav");       // minutes of audio: still running when killed
+        RunTool("sox", [.. Enumerable.Repeat(fixture.Clips, 12).SelectMany(c => c), longFile, "pad", "0", "120"]);
+        var ids = Submit(redis, [longFile, .. fixture.Clips]);
+
+        var first = StartWorker(redis, "--claim-after-s", "2");
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+        var db = connection.GetDatabase();
+        await Until(async () => (await db.StreamPendingAsync("s2s:jobs", "workers")).PendingMessageCount > 0, "the first worker took no job");
+        await Task.Delay(300);
+        first.Kill();                                                     // SIGKILL: no cleanup, the job stays pending
+        await first.WaitForExitAsync();
+        Assert.False(await db.KeyExistsAsync($"s2s:result:{ids[longFile]}"), "the long job finished before the kill");
+
+        var second = StartWorker(redis, "--claim-after-s", "2");
+        try
+        {
+            await Until(async () => (await Task.WhenAll(ids.Values.Select(id => db.KeyExistsAsync($"s2s:result:{id}")))).All(x => x),
+                "not every job got a result", TimeSpan.FromMinutes(3));
+        }
+        finally { second.Kill(); }
+        var results = await Task.WhenAll(ids.Values.Select(async id => JsonDocument.Parse((string)(await db.StringGetAsync($"s2s:result:{id}"))!).RootElement));
+        Assert.All(results, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("Error").ValueKind));
+        var longResult = results[0];
+        Assert.True(longResult.GetProperty("Attempts").GetInt32() >= 2, "the long job was not taken over");
+        Assert.Equal(ids.Count, (await connection.GetServer(redis.Endpoint).KeysAsync(pattern: "s2s:result:*").ToListAsync()).Count);
+        Assert.Equal(0, (await db.StreamPendingAsync("s2s:jobs", "workers")).PendingMessageCount);   // all acknowledged
+        Assert.Equal(0, await db.StreamLengthAsync("s2s:dead"));
+    }
+
+    [Fact]
+    public async Task RedisRestartedBetweenSubmitAndWork_NothingIsLost_AndSubmitWaitPrintsTheResults()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var ids = Submit(redis, fixture.Clips);
+        await redis.StopAsync();
+        await redis.RestartAsync();
+        var worker = StartWorker(redis);
+        try
+        {
+            var expected = CliRunner.Run(["transcribe", "--model", fixture.Model, "--format", "tsv", .. fixture.Clips]);
+            var waited = CliRunner.Run(["submit", "--redis", redis.Endpoint, "--wait", "--format", "tsv", .. fixture.Clips]);
+            Assert.True(waited.ExitCode == 0, waited.Stderr);
+            Assert.Equal(expected.Stdout, waited.Stdout);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+            var db = connection.GetDatabase();
+            await Until(async () => (await Task.WhenAll(ids.Values.Select(id => db.KeyExistsAsync($"s2s:result:{id}")))).All(x => x),
+                "jobs submitted before the restart got no result");
+        }
+        finally { worker.Kill(); }
+    }
+
+    [Fact]
+    public async Task JobFailingEveryAttempt_GoesToTheDeadLetterStream()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string empty = Path.Combine(fixture.Directory, "empty.wav");
+        await File.WriteAllBytesAsync(empty, []);
+        var worker = StartWorker(redis, "--claim-after-s", "1", "--max-attempts", "2");
+        try
+        {
+            var waited = CliRunner.Run("submit", "--redis", redis.Endpoint, "--wait", fixture.Clips[0], empty);
+            Assert.Equal(2, waited.ExitCode);
+            Assert.Contains("empty.wav: no audio", waited.Stderr);
+            Assert.Equal(1, waited.Stdout.Count(c => c == '\n'));   // one line: the good file's text
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+            var dead = await connection.GetDatabase().StreamRangeAsync("s2s:dead");
+            var entry = Assert.Single(dead);
+            Assert.Contains("no audio", entry.Values.Single(v => v.Name == "error").Value.ToString());
+            Assert.Equal("2", entry.Values.Single(v => v.Name == "attempts").Value.ToString());
+        }
+        finally { worker.Kill(); }
+    }
+
+    private static Dictionary<string, string> Submit(RedisServer redis, IEnumerable<string> files)
+    {
+        var r = CliRunner.Run(["submit", "--redis", redis.Endpoint, .. files]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1]);
+    }
+
+    private Process StartWorker(RedisServer redis, params string[] extra)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "worker", "--redis", redis.Endpoint, "--model", fixture.Model }.Concat(extra)) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        return p;
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string failure, TimeSpan? within = null)
+    {
+        for (var clock = Stopwatch.StartNew(); clock.Elapsed < (within ?? TimeSpan.FromSeconds(60)); await Task.Delay(50))
+            if (await condition()) return;
+        Assert.Fail(failure);
+    }
+
+    private static void RunTool(string tool, string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err}");
+    }
+}
