@@ -26,6 +26,6 @@ internal static class BenchCommand
                 $"{r.AudioSecondsPerSecond:F1} audio-seconds trained per second ({r.Steps} steps)");
             return Task.FromResult(ExitCodes.Ok);
         }, ct));
-        return new Command("bench", "Speed benchmarks.") { train, BenchStreamCommand.Create() };
+        return new Command("bench", "Speed benchmarks.") { train, BenchStreamCommand.Create(), BenchServeCommand.Create() };
     }
 }
