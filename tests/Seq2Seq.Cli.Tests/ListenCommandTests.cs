@@ -67,7 +67,9 @@ public sealed class ListenCommandTests : IDisposable
         Assert.True(s2s.ExitCode == 130, $"exit {s2s.ExitCode}: {errors}");
         var events = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.True(events.Count > 0, $"no events; stderr: {errors}");
-        Assert.All(events, e => Assert.Contains(e.GetProperty("type").GetString(), new[] { "partial", "final" }));
+        Assert.Equal("session_started", events[0].GetProperty("type").GetString());
+        Assert.Equal("session_stopped", events[^1].GetProperty("type").GetString());
+        Assert.All(events[1..^1], e => Assert.Contains(e.GetProperty("type").GetString(), new[] { "partial", "final" }));
         Assert.Contains(events, e => e.GetProperty("type").GetString() == "final");   // the voice gate heard the words
     }
 

@@ -72,7 +72,7 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
             await ws.SendAsync("\u0001garbage{"u8.ToArray(), WebSocketMessageType.Text, true, default);
             var (events, status) = await ReadAll(ws);
             Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
-            Assert.Equal("error", events[^1].GetProperty("type").GetString());
+            Assert.Equal(["session_started", "error", "session_stopped"], events.Select(e => e.GetProperty("type").GetString()));
         }
         using (var ws = await Connect(server, "?encoding=mu-law"))
         {
@@ -109,6 +109,8 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
             await ws.SendAsync("{\"type\":\"end\"}"u8.ToArray(), WebSocketMessageType.Text, true, default);
             var (events, status) = await reading;
             Assert.Equal(WebSocketCloseStatus.NormalClosure, status);
+            Assert.Equal("session_started", events[0].GetProperty("type").GetString());
+            Assert.Equal("session_stopped", events[^1].GetProperty("type").GetString());
             string finals = string.Join(' ', events.Where(e => e.GetProperty("type").GetString() == "final").Select(e => e.GetProperty("text").GetString()));
             return (Expected: expected[i % fixture.Clips.Count], Got: finals);
         }).ToList();
@@ -125,6 +127,8 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
         Assert.Equal(HttpStatusCode.OK, (await Post(server, File(wav, "a.wav"), "sekrit")).StatusCode);
 
         using var first = await Connect(server, "", "sekrit");
+        var started = new byte[4096];                            // session_started: the first stream holds the only slot
+        Assert.Contains("session_started", Encoding.UTF8.GetString(started, 0, (await first.ReceiveAsync(started, default)).Count));
         await first.SendAsync(new byte[3200], WebSocketMessageType.Binary, true, default);
         using var second = await Connect(server, "", "sekrit");
         var (_, status) = await ReadAll(second);

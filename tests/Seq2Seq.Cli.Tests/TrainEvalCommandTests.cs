@@ -67,7 +67,9 @@ public sealed class TrainEvalCommandTests : IDisposable
                 "--format", "jsonl", "--model", Path.Combine(run, "final"), "--chunk-ms", "160");
             Assert.True(listen.ExitCode == 0, listen.Stderr);
             var events = listen.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-            Assert.All(events, e => Assert.Contains(e.GetProperty("type").GetString(), new[] { "partial", "final" }));
+            Assert.Equal("session_started", events[0].GetProperty("type").GetString());
+            Assert.Equal("session_stopped", events[^1].GetProperty("type").GetString());
+            Assert.All(events[1..^1], e => Assert.Contains(e.GetProperty("type").GetString(), new[] { "partial", "final" }));
             Assert.All(events.Where(e => e.GetProperty("type").GetString() == "final"), e => Assert.True(e.GetProperty("end").GetDouble() > e.GetProperty("start").GetDouble()));
         }
 

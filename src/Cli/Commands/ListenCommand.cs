@@ -44,12 +44,26 @@ internal static class ListenCommand
             var options = new StreamingOptions { ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40) };
             var printer = new UpdatePrinter(parse.GetValue(format));
             Console.Error.WriteLine($"s2s: listening to {input.Name} (Ctrl-C to stop)");
-            // Ctrl-C (ct) stops the source only: the pipeline then finalises the last segment before it ends.
-            await foreach (var update in SpeechPipeline.RunAsync(input, recognizer, options, stopSource: ct))
-                printer.Print(update);
-            printer.Done();
-            if (input is PulseAudioSource mic && mic.DroppedChunks > 0)
-                Console.Error.WriteLine($"s2s: {mic.DroppedChunks} audio chunk(s) dropped because recognition fell behind");
+            printer.Session("session_started", new { source = input.Name, model = recognizer.Directory });
+            long dropped = 0;
+            try
+            {
+                // Ctrl-C (ct) stops the source only: the pipeline then finalises the last segment before it ends.
+                await foreach (var update in SpeechPipeline.RunAsync(input, recognizer, options, stopSource: ct))
+                    printer.Print(update);
+            }
+            catch (Exception e) when (e is AudioFormatException or IOException)
+            {
+                printer.Session("error", new { message = e.Message });
+                throw;
+            }
+            finally
+            {
+                printer.Done();
+                dropped = input is PulseAudioSource mic ? mic.DroppedChunks : 0;
+                printer.Session("session_stopped", new { dropped_chunks = dropped });
+            }
+            if (dropped > 0) Console.Error.WriteLine($"s2s: {dropped} audio chunk(s) dropped because recognition fell behind");
             return ct.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Ok;
         }, CancellationToken.None));
         return command;
@@ -82,6 +96,15 @@ internal static class ListenCommand
             string line = $"[{u.Start:mm\\:ss\\.ff} --> {u.End:mm\\:ss\\.ff}] {u.Text}";
             Console.WriteLine(_terminal ? "\r" + line.PadRight(_partialWidth) : line);
             _partialWidth = 0;
+        }
+
+        /// <summary>jsonl only: a session event (session_started, error, session_stopped) with its fields.</summary>
+        public void Session(string type, object fields)
+        {
+            if (format != ListenFormat.Jsonl) return;
+            var json = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(fields))!.AsObject();
+            json.Insert(0, "type", type);
+            Console.WriteLine(json.ToJsonString());
         }
 
         public void Done()

@@ -12,8 +12,8 @@ namespace Seq2Seq.Cli.Serve;
 /// <summary>
 /// <c>GET /v1/listen</c> WebSocket: the client sends binary frames of raw PCM (query: <c>rate</c>, default 16000;
 /// <c>encoding</c> s16le|f32le, default s16le; <c>channels</c>, default 1) and a text frame <c>{"type":"end"}</c> when done;
-/// the server sends one JSON text frame per event — <c>partial</c> and <c>final</c> as <c>s2s listen --format jsonl</c>,
-/// <c>error</c> before an error close — and closes with 1000 after the last final. Back-pressure: received audio goes
+/// the server sends one JSON text frame per event — <c>session_started</c>, <c>partial</c> and <c>final</c> as
+/// <c>s2s listen --format jsonl</c>, <c>error</c> before an error close, <c>session_stopped</c> — and closes with 1000. Back-pressure: received audio goes
 /// through a pipe that stops reading the socket while 1 MiB waits for the recogniser. Close codes: 1000 done,
 /// 1003 unsupported query, 1007 a text frame that is not the end message, 1008 idle past <see cref="ServeOptions.StreamIdleSeconds"/>,
 /// 1009 audio past <see cref="ServeOptions.MaxAudioSeconds"/>, 1013 server busy, 1011 server error.
@@ -38,6 +38,7 @@ internal static class ListenEndpoint
             await CloseAsync(socket, (WebSocketCloseStatus)1013, $"server busy: {service.Options.MaxConcurrent} transcriptions and streams at once");
             return;
         }
+        await SendAsync(socket, JsonSerializer.Serialize(new { type = "session_started", rate = format.SampleRate, channels = format.Channels }), http.RequestAborted);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
         var arrivals = new Arrivals(format);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -64,8 +65,12 @@ internal static class ListenEndpoint
             await receiving.ContinueWith(_ => { }, TaskScheduler.Default);
             Metrics.AudioSeconds.WithLabels("stream").Inc(arrivals.Seconds);
         }
-        if (close.Status != WebSocketCloseStatus.NormalClosure && socket.State == WebSocketState.Open)
-            await SendAsync(socket, JsonSerializer.Serialize(new { type = "error", message = close.Reason }), CancellationToken.None);
+        if (socket.State == WebSocketState.Open)
+        {
+            if (close.Status != WebSocketCloseStatus.NormalClosure)
+                await SendAsync(socket, JsonSerializer.Serialize(new { type = "error", message = close.Reason }), CancellationToken.None);
+            await SendAsync(socket, JsonSerializer.Serialize(new { type = "session_stopped", audio_seconds = Math.Round(arrivals.Seconds, 3) }), CancellationToken.None);
+        }
         await CloseAsync(socket, close.Status, close.Reason);
     }
 
