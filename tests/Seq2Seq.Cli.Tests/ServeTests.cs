@@ -80,6 +80,12 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
             Assert.Equal(WebSocketCloseStatus.InvalidMessageType, status);
         }
 
+        using (var ws = await Connect(server))                       // a client that vanishes mid-stream
+        {
+            await ws.SendAsync(new byte[32000], WebSocketMessageType.Binary, true, default);
+            ws.Abort();
+        }
+
         var ok = await Post(server, File(wav, "good.wav"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.False(server.HasExited);

@@ -58,6 +58,7 @@ internal static class ListenEndpoint
         catch (AudioTooLongException e) { close = (WebSocketCloseStatus.MessageTooBig, e.Message); }
         catch (AudioFormatException e) { close = (WebSocketCloseStatus.InvalidPayloadData, e.Message); }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested) { return; }   // client gone
+        catch (WebSocketException) { return; }                                                          // client gone mid-send
         finally
         {
             abort.Cancel();
