@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Seq2Seq.TestSupport;
 using StackExchange.Redis;
 
 namespace Seq2Seq.Cli.Tests;
@@ -12,7 +13,7 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
     {
         await using var redis = await RedisServer.StartAsync();
         string longFile = Path.Combine(fixture.Directory, "long.wav");       // minutes of audio: still running when killed
-        RunTool("sox", [.. Enumerable.Repeat(fixture.Clips, 12).SelectMany(c => c), longFile, "pad", "0", "120"]);
+        ExternalTool.Run("sox", [.. Enumerable.Repeat(fixture.Clips, 12).SelectMany(c => c), longFile, "pad", "0", "120"]);
         var ids = Submit(redis, [longFile, .. fixture.Clips]);
 
         var first = StartWorker(redis, "--claim-after-s", "2");
@@ -106,15 +107,5 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
         for (var clock = Stopwatch.StartNew(); clock.Elapsed < (within ?? TimeSpan.FromSeconds(60)); await Task.Delay(50))
             if (await condition()) return;
         Assert.Fail(failure);
-    }
-
-    private static void RunTool(string tool, string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err}");
     }
 }

@@ -39,19 +39,9 @@ internal sealed class VirtualMicrophone : IAsyncDisposable
     public void Play(string wav)
     {
         string padded = Path.Combine(Directory, $"play-{Guid.NewGuid():N}.wav");
-        Run("sox", wav, padded, "pad", "0", "1");
-        Run("paplay", "--server", Address, "--device", "s2s_null", padded);
+        ExternalTool.Run("sox", wav, padded, "pad", "0", "1");
+        ExternalTool.Run("paplay", "--server", Address, "--device", "s2s_null", padded);
         File.Delete(padded);
-    }
-
-    private static void Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err}");
     }
 
     public async ValueTask DisposeAsync()
