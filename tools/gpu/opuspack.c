@@ -3,7 +3,7 @@
  *   opuspack decode      < shard.opk  > audio.s16le  the same number of samples back, encoder delay removed
  *     (measured: within 3 samples, 0.2 ms, of the input; the last frame's padding follows, the reader trims it)
  * Format: "S2SOPK1\0", u32 lookahead, then per frame u16 length + packet; a u16 0 then u64 sample count ends it.
- * Built static (tools/gpu/build-opuspack.sh) so it runs on a bare machine. */
+ * Built static (the gcc line in tools/gpu/README.md) so it runs on a bare machine. */
 #include <opus/opus.h>
 #include <stdint.h>
 #include <stdio.h>
