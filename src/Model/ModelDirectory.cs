@@ -19,7 +19,7 @@ internal static class ModelDirectory
         WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static void Save(string directory, SpeechModel model, string? tokenizerSource = null)
+    public static void Save(string directory, SpeechModel model, string? tokenizerSource = null, bool half = false)
     {
         Directory.CreateDirectory(directory);
         var config = model.Config;
@@ -29,7 +29,7 @@ internal static class ModelDirectory
             if (Path.GetFullPath(tokenizerSource) != Path.GetFullPath(target)) File.Copy(tokenizerSource, target, overwrite: true);
         }
         File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(config, Json));
-        SafeTensors.Save(model, Path.Combine(directory, WeightsFile));
+        SafeTensors.Save(model, Path.Combine(directory, WeightsFile), half: half);
     }
 
     public static ModelConfig ReadConfig(string directory)

@@ -8,15 +8,17 @@ namespace Seq2Seq.Model;
 
 /// <summary>
 /// Weights in the safetensors format (an 8-byte header length, a JSON header of name → dtype/shape/offsets, then raw
-/// little-endian data), float32 only. Loading is strict: missing, unexpected or mis-shaped parameters are listed.
+/// little-endian data) in float32 or float16 (trained models are kept in F16 to halve their size, as whisper.cpp ships
+/// them; they are computed in float32 after loading). Loading is strict: missing, unexpected or mis-shaped parameters are listed.
 /// </summary>
 internal static class SafeTensors
 {
     private const long MaxHeaderBytes = 16 << 20;
 
-    /// <summary>Writes every entry of the module's state dict.</summary>
-    public static void Save(nn.Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Writes every entry of the module's state dict, as float32 or (<paramref name="half"/>) float16.</summary>
+    public static void Save(nn.Module module, string path, IReadOnlyDictionary<string, string>? metadata = null, bool half = false)
     {
+        int size = half ? 2 : 4;
         using var scope = NewDisposeScope();
         var tensors = module.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => (kv.Key, Data: kv.Value.detach().cpu().to(float32).contiguous().data<float>().ToArray(), Shape: kv.Value.shape))
@@ -28,11 +30,11 @@ internal static class SafeTensors
         {
             header[name] = new JsonObject
             {
-                ["dtype"] = "F32",
+                ["dtype"] = half ? "F16" : "F32",
                 ["shape"] = new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + 4L * data.Length),
+                ["data_offsets"] = new JsonArray(offset, offset + (long)size * data.Length),
             };
-            offset += 4L * data.Length;
+            offset += (long)size * data.Length;
         }
         var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
         string temp = path + ".tmp";
@@ -43,7 +45,8 @@ internal static class SafeTensors
             f.Write(len);
             f.Write(headerBytes);
             foreach (var (_, data, _) in tensors)
-                f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+                f.Write(half ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(Array.ConvertAll(data, v => (Half)v).AsSpan())
+                             : System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
         }
         File.Move(temp, path, overwrite: true); // a crash mid-write never leaves a half-written checkpoint
     }
@@ -73,13 +76,15 @@ internal static class SafeTensors
             var bytes = new byte[e.End - e.Begin];
             file.Position = dataStart + e.Begin;
             file.ReadExactly(bytes);
-            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+            var values = e.Half
+                ? Array.ConvertAll(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(bytes).ToArray(), h => (float)h)
+                : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
             using var source = tensor(values, e.Shape);
             target.copy_(source);
         }
     }
 
-    private sealed record Entry(long[] Shape, long Begin, long End);
+    private sealed record Entry(long[] Shape, long Begin, long End, bool Half);
 
     private static Dictionary<string, Entry> ReadHeader(string path, out long dataStart, out long fileLength)
     {
@@ -103,13 +108,17 @@ internal static class SafeTensors
             {
                 if (name == "__metadata__") continue;
                 string dtype = node!["dtype"]!.GetValue<string>();
-                if (dtype != "F32") throw new CheckpointException(path, $"tensor '{name}' has dtype {dtype}; only F32 is supported");
+                int size = dtype switch
+                {
+                    "F32" => 4, "F16" => 2,
+                    _ => throw new CheckpointException(path, $"tensor '{name}' has dtype {dtype}; only F32 and F16 are supported"),
+                };
                 var shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
                 var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
                 long count = shape.Aggregate(1L, (a, b) => a * b);
-                if (offsets.Length != 2 || offsets[1] - offsets[0] != 4 * count || offsets[0] < 0)
+                if (offsets.Length != 2 || offsets[1] - offsets[0] != size * count || offsets[0] < 0)
                     throw new CheckpointException(path, $"tensor '{name}' has offsets that do not fit its shape");
-                entries[name] = new Entry(shape, offsets[0], offsets[1]);
+                entries[name] = new Entry(shape, offsets[0], offsets[1], size == 2);
             }
             return entries;
         }

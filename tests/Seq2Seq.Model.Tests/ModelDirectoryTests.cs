@@ -12,6 +12,8 @@ public sealed class ModelDirectoryTests : IDisposable
     };
     private readonly string _dir = Directory.CreateTempSubdirectory("s2s-modeldir-").FullName;
 
+    public ModelDirectoryTests() => TorchRuntime.Resolve(DeviceChoice.Cpu); // loads libtorch as the commands do, before any model is built
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string SaveSmall(string name, ModelConfig? config = null)
@@ -71,6 +73,32 @@ public sealed class ModelDirectoryTests : IDisposable
         File.WriteAllBytes(weights, keep >= 0 ? bytes[..keep] : bytes[..(bytes.Length + keep)]);
         var e = Assert.Throws<CheckpointException>(() => Recognizer.Load(dir, DeviceChoice.Cpu));
         Assert.Contains(ModelDirectory.WeightsFile, e.Message);
+    }
+
+    [Fact]
+    public void SaveHalf_LoadsTheFloat16RoundedWeightsInHalfTheSpace()
+    {
+        string full = SaveSmall("f32");
+        string half = Path.Combine(_dir, "f16");
+        using (var model = new SpeechModel(Small))
+        {
+            SafeTensors.Load(model, Path.Combine(full, ModelDirectory.WeightsFile));
+            ModelDirectory.Save(half, model, half: true);
+        }
+        long fullBytes = new FileInfo(Path.Combine(full, ModelDirectory.WeightsFile)).Length;
+        long halfBytes = new FileInfo(Path.Combine(half, ModelDirectory.WeightsFile)).Length;
+        Assert.InRange(halfBytes, fullBytes / 2, fullBytes / 2 + 4096); // data halves; only the header stays
+
+        using var a = new SpeechModel(Small);
+        using var b = new SpeechModel(Small);
+        SafeTensors.Load(a, Path.Combine(full, ModelDirectory.WeightsFile));
+        SafeTensors.Load(b, Path.Combine(half, ModelDirectory.WeightsFile));
+        var bs = b.state_dict();
+        foreach (var (name, value) in a.state_dict())
+        {
+            var expected = value.to(TorchSharp.torch.float16).to(TorchSharp.torch.float32).data<float>().ToArray();
+            Assert.Equal(expected, bs[name].data<float>().ToArray());
+        }
     }
 
     [Fact]

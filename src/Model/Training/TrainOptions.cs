@@ -85,6 +85,10 @@ public sealed record TrainOptions
     /// <summary>Epoch checkpoints averaged into the final model. Default: 5.</summary>
     public int AverageLast { get; init; } = 5;
 
+    /// <summary>Store <c>best/</c> and <c>final/</c> weights as float16 (half the size on disk, as whisper.cpp ships its
+    /// models; they are computed in float32 after loading); <c>last/</c> and epoch checkpoints stay float32. Default: true.</summary>
+    public bool Float16Models { get; init; } = true;
+
     /// <summary>Seed of every random choice (shuffling, augmentation, initialisation, dropout). Default: 1.</summary>
     public int Seed { get; init; } = 1;
 

@@ -170,7 +170,7 @@ public sealed class Trainer
             var kept = state.EpochCheckpoints.Append(epochDir).ToList();
             foreach (var old in kept.Take(Math.Max(0, kept.Count - o.AverageLast))) Directory.Delete(old, recursive: true);
             kept = kept.TakeLast(o.AverageLast).ToList();
-            if (best) ModelDirectory.Save(Path.Combine(_run, "best"), model, tokenizerFile);
+            if (best) ModelDirectory.Save(Path.Combine(_run, "best"), model, tokenizerFile, o.Float16Models);
             state = state with
             {
                 Epoch = epoch + 1, BatchInEpoch = 0, BestWer = best ? wer : state.BestWer, EpochCheckpoints = kept,
@@ -189,12 +189,12 @@ public sealed class Trainer
         {
             Average(model, state.EpochCheckpoints);
             var (wer, cer) = Validate(model, tokenizer, valid);
-            ModelDirectory.Save(final, model, tokenizerFile);
+            ModelDirectory.Save(final, model, tokenizerFile, o.Float16Models);
             Log($"final: average of the last {state.EpochCheckpoints.Count} epoch(s): valid WER {wer:P2} CER {cer:P2} -> {final}");
         }
         else
         {
-            ModelDirectory.Save(final, model, tokenizerFile);
+            ModelDirectory.Save(final, model, tokenizerFile, o.Float16Models);
             Log($"final: no complete epoch yet; saved the current weights -> {final}");
         }
         return final;
