@@ -3,6 +3,8 @@
 # the training data, starts tools/gpu/train.py once (detached, so it trains on between calls while the machine stays
 # warm), waits SECONDS or until the trainer exits, and leaves the latest export (in 15 MB parts) and the log in $OUT.
 # usage: tools/gpu/device-call.sh WAIT_SECONDS [TRAIN_SECONDS]   (the second argument starts the trainer)
+# A model directory carried as runs/gpu/init (e.g. a copy of models/default) is the trainer's warm start, so a machine
+# that went back between calls costs only the restart.
 set -uo pipefail
 wait_s=$1 train_s=${2:-}
 W=/tmp/s2s-gpu
@@ -18,7 +20,8 @@ if ! pgrep -f "$W/train.py" >/dev/null; then
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
   cp tools/gpu/train.py tools/gpu/model-config.json runs/gpu/tokenizer.model runs/gpu/opuspack "$W/"
   chmod +x "$W/opuspack"
-  setsid nohup python3 "$W/train.py" --config "$W/model-config.json" --tokenizer "$W/tokenizer.model" --data "$W/data" \
+  init=(); [ -d runs/gpu/init ] && { rm -rf "$W/init"; cp -r runs/gpu/init "$W/init"; init=(--init "$W/init"); }
+  setsid nohup python3 "$W/train.py" --config "$W/model-config.json" "${init[@]}" --tokenizer "$W/tokenizer.model" --data "$W/data" \
     --work "$W/work" --opuspack "$W/opuspack" --until "$(( $(date +%s) + train_s ))" >"$W/train.log" 2>&1 </dev/null &
   sleep 2
 fi

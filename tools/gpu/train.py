@@ -331,9 +331,20 @@ def export(model, ema, path):  # float16 arrays "model/NAME" and "ema/NAME" (num
     os.replace(path + ".tmp", path)
 
 
+def load_safetensors(path):  # {name: float32 tensor} from an s2s model.safetensors (F32 or F16)
+    with open(path, "rb") as f:
+        header = json.loads(f.read(int.from_bytes(f.read(8), "little")))
+        data = f.read()
+    types = {"F32": np.float32, "F16": np.float16}
+    return {k: torch.from_numpy(np.frombuffer(data[e["data_offsets"][0]:e["data_offsets"][1]], types[e["dtype"]])
+                                .reshape(e["shape"]).astype(np.float32))
+            for k, e in header.items() if k != "__metadata__"}
+
+
 def main():
     a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    a.add_argument("--config", required=True, help="model config.json (s2s format)")
+    a.add_argument("--config", help="model config.json (s2s format); with --init, that model's config")
+    a.add_argument("--init", help="s2s model directory to start from (its config and weights; e.g. models/default)")
     a.add_argument("--tokenizer", required=True)
     a.add_argument("--data", required=True, help="folder of shard-N.opk + shard-N.tsv")
     a.add_argument("--work", required=True)
@@ -351,8 +362,12 @@ def main():
     sp = sentencepiece.SentencePieceProcessor(model_file=o.tokenizer)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(o.seed)
-    config = json.load(open(o.config))
-    model = SpeechModel(config).to(device)
+    config = json.load(open(os.path.join(o.init, "config.json") if o.init else o.config))
+    model = SpeechModel(config)
+    if o.init:
+        model.load_state_dict(load_safetensors(os.path.join(o.init, "model.safetensors")), strict=True)
+        log(f"warm start from {o.init}")
+    model = model.to(device)
     log(f"{sum(p.numel() for p in model.parameters()) / 1e6:.2f} M parameters on {device}")
     ema = {k: v.detach().clone().float() for k, v in model.state_dict().items()}  # all float32 parameters
     live_values, ema_values = list(model.state_dict().values()), list(ema.values())
