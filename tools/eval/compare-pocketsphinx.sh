@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Seq2Seq and Debian's pocketsphinx (pocketsphinx + pocketsphinx-en-us: its general US English acoustic model,
 # language model and dictionary) on the same files and prints both scores side by side, scored by the same code
-# (`s2s eval`, the second time with --hyps). One pocketsphinx_continuous process per file, as a user would run it.
+# (`s2s eval`, the second time with --hyps). One pocketsphinx_continuous process per file, as a user would run it,
+# as many at once as there are cores.
 # Usage: tools/eval/compare-pocketsphinx.sh MODEL_DIR MANIFEST...   (hypotheses kept in runs/compare/)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,13 +15,16 @@ for manifest in "$@"; do
   name=$(basename "$manifest" .tsv)
   dir=$(cd "$(dirname "$manifest")" && pwd)
   "$root/s2s" eval --model "$model" --manifest "$manifest" --out "$out/$name.s2s.tsv" > "$out/$name.s2s.txt" 2>/dev/null
-  : > "$out/$name.pocketsphinx.tsv"
-  tail -n +2 "$manifest" | cut -f1 | while IFS= read -r path; do
-    case $path in /*) file=$path ;; *) file=$dir/$path ;; esac
-    sox -q "$file" -r 16000 -c 1 -b 16 "$tmp/in.wav"
-    hyp=$(pocketsphinx_continuous -infile "$tmp/in.wav" -logfn /dev/null 2>/dev/null | tr '\n' ' ')
-    printf '%s\t%s\n' "$path" "$hyp" >> "$out/$name.pocketsphinx.tsv"
-  done
+  # One pocketsphinx process per file, as many at a time as there are cores; hypotheses written back in manifest order.
+  rm -rf "$tmp/hyp"; mkdir -p "$tmp/hyp"
+  tail -n +2 "$manifest" | cut -f1 | awk '{ print NR "\t" $0 }' | xargs -d '\n' -P "$(nproc)" -I{} bash -c '
+    n=${1%%$'"'"'\t'"'"'*} path=${1#*$'"'"'\t'"'"'}
+    case $path in /*) file=$path ;; *) file=$2/$path ;; esac
+    sox -q "$file" -r 16000 -c 1 -b 16 "$3/$n.wav"
+    printf "%s\t%s\n" "$path" "$(pocketsphinx_continuous -infile "$3/$n.wav" -logfn /dev/null 2>/dev/null | tr "\n" " ")" > "$3/$n.tsv"
+    rm -f "$3/$n.wav"' _ {} "$dir" "$tmp/hyp"
+  n=$(($(wc -l < "$manifest") - 1))
+  for i in $(seq 1 "$n"); do cat "$tmp/hyp/$i.tsv"; done > "$out/$name.pocketsphinx.tsv"
   "$root/s2s" eval --manifest "$manifest" --hyps "$out/$name.pocketsphinx.tsv" > "$out/$name.pocketsphinx.txt"
   for system in s2s pocketsphinx; do
     awk -v set="$name" -v sys="$system" '/^WER/ { w = $2 } /^CER/ { c = $2 } END { printf "%-28s %-14s %10s %10s\n", set, sys, w, c }' "$out/$name.$system.txt"
