@@ -16,15 +16,15 @@ for manifest in "$@"; do
   dir=$(cd "$(dirname "$manifest")" && pwd)
   "$root/s2s" eval --model "$model" --manifest "$manifest" --out "$out/$name.s2s.tsv" > "$out/$name.s2s.txt" 2>/dev/null
   # One pocketsphinx process per file, as many at a time as there are cores; hypotheses written back in manifest order.
-  rm -rf "$tmp/hyp"; mkdir -p "$tmp/hyp"
-  tail -n +2 "$manifest" | cut -f1 | awk '{ print NR "\t" $0 }' | xargs -d '\n' -P "$(nproc)" -I{} bash -c '
-    n=${1%%$'"'"'\t'"'"'*} path=${1#*$'"'"'\t'"'"'}
-    case $path in /*) file=$path ;; *) file=$2/$path ;; esac
-    sox -q "$file" -r 16000 -c 1 -b 16 "$3/$n.wav"
-    printf "%s\t%s\n" "$path" "$(pocketsphinx_continuous -infile "$3/$n.wav" -logfn /dev/null 2>/dev/null | tr "\n" " ")" > "$3/$n.tsv"
-    rm -f "$3/$n.wav"' _ {} "$dir" "$tmp/hyp"
+  export dir hyps=$tmp/hyp
+  rm -rf "$hyps"; mkdir -p "$hyps"
+  tail -n +2 "$manifest" | cut -f1 | awk '{ print NR; print }' | xargs -d '\n' -n 2 -P "$(nproc)" bash -c '
+    case $2 in /*) file=$2 ;; *) file=$dir/$2 ;; esac
+    sox -q "$file" -r 16000 -c 1 -b 16 "$hyps/$1.wav"
+    printf "%s\t%s\n" "$2" "$(pocketsphinx_continuous -infile "$hyps/$1.wav" -logfn /dev/null 2>/dev/null | tr "\n" " ")" > "$hyps/$1.tsv"
+    rm -f "$hyps/$1.wav"' _
   n=$(($(wc -l < "$manifest") - 1))
-  for i in $(seq 1 "$n"); do cat "$tmp/hyp/$i.tsv"; done > "$out/$name.pocketsphinx.tsv"
+  for i in $(seq 1 "$n"); do cat "$hyps/$i.tsv"; done > "$out/$name.pocketsphinx.tsv"
   "$root/s2s" eval --manifest "$manifest" --hyps "$out/$name.pocketsphinx.tsv" > "$out/$name.pocketsphinx.txt"
   for system in s2s pocketsphinx; do
     awk -v set="$name" -v sys="$system" '/^WER/ { w = $2 } /^CER/ { c = $2 } END { printf "%-28s %-14s %10s %10s\n", set, sys, w, c }' "$out/$name.$system.txt"
