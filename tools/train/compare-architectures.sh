@@ -10,7 +10,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 minutes=120 warmup=() corpus="" out=runs/compare-arch
 while [ $# -gt 0 ]; do case $1 in
-  --minutes) minutes=$2; shift 2 ;; --warmup) warmup=(--warmup "$2"); shift 2 ;; --with-corpus) corpus=1; shift ;; --out) out=$2; shift 2 ;;
+  --minutes) minutes=$2; shift 2 ;; --warmup) warmup=(--warmup "$2"); shift 2 ;;
+  --with-corpus) corpus=1; shift ;; --out) out=$2; shift 2 ;;
   *) echo "unknown option $1" >&2; exit 1 ;; esac; done
 [ -f runs/data/an4-train.tsv ] || tools/data/make-splits.sh --wav
 ./s2s info >/dev/null
