@@ -1,3 +1,5 @@
+using Seq2Seq.Model.Decoding;
+
 namespace Seq2Seq.Model;
 
 /// <summary>Streaming recognition settings (chunking, search, endpointing).</summary>
@@ -9,11 +11,24 @@ public sealed record StreamingOptions
     /// <summary>Chunks of history each chunk attends to (bounds memory and latency on long streams). Default: 8.</summary>
     public int LeftChunks { get; init; } = 8;
 
-    /// <summary>Hypotheses kept by the CTC prefix beam search and rescored at an endpoint. Default: 4.</summary>
+    /// <summary>Hypotheses kept by the CTC prefix beam search (partials) and by the search that finalises a segment.
+    /// Default: 4.</summary>
     public int BeamSize { get; init; } = 4;
 
-    /// <summary>Weight of CTC scores when the attention decoder rescores a finished segment. Default: 0.3.</summary>
+    /// <summary>Weight of CTC scores in the search that finalises a segment (0–1). Default: 0.3.</summary>
     public double CtcWeight { get; init; } = 0.3;
+
+    /// <summary>How a segment is finalised at an endpoint, over its cached encoder output: <see
+    /// cref="DecodingMethod.JointBeam"/> (attention beam search with CTC prefix scores, as offline decoding) or <see
+    /// cref="DecodingMethod.CtcRescore"/> (the partials' CTC n-best rescored by the attention decoder: cheaper, and
+    /// as good only when the CTC head is). Default: JointBeam.</summary>
+    public DecodingMethod FinalSearch { get; init; } = DecodingMethod.JointBeam;
+
+    /// <summary>Encode each finished segment again with unrestricted self-attention before the final search: a second
+    /// pass over at most <see cref="MaxSegmentSeconds"/> of features, so that finals see the whole segment as offline
+    /// decoding does (partials keep the chunked, cached encoder). false: finals read the partials' chunked encoder
+    /// output. Default: true.</summary>
+    public bool FullContextFinals { get; init; } = true;
 
     /// <summary>Trailing non-speech (CTC blank) after words that ends a segment, in milliseconds. Default: 640.</summary>
     public int EndpointSilenceMilliseconds { get; init; } = 640;
@@ -32,6 +47,8 @@ public sealed record StreamingOptions
         if (LeftChunks is < 0 or > 256) throw new ArgumentOutOfRangeException(nameof(LeftChunks), LeftChunks, "must be 0–256");
         if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "must be 1–64");
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "must be 0–1");
+        if (FinalSearch is not (DecodingMethod.JointBeam or DecodingMethod.CtcRescore))
+            throw new ArgumentOutOfRangeException(nameof(FinalSearch), FinalSearch, "must be JointBeam or CtcRescore");
         if (EndpointSilenceMilliseconds < 40) throw new ArgumentOutOfRangeException(nameof(EndpointSilenceMilliseconds), EndpointSilenceMilliseconds, "must be ≥ 40");
         if (MaxSegmentSeconds is < 1 or > 600) throw new ArgumentOutOfRangeException(nameof(MaxSegmentSeconds), MaxSegmentSeconds, "must be 1–600");
         return this;

@@ -8,7 +8,8 @@ namespace Seq2Seq.Model;
 /// Recognition of one live stream: 16 kHz samples in, partial and final <see cref="TranscriptUpdate"/>s out.
 /// Features are computed incrementally, the encoder runs chunk by chunk with a bounded cache, a CTC prefix beam search
 /// advances every chunk (partials), and when words are followed by enough blank frames — or the segment grows too
-/// long — the segment's n-best are rescored by the attention decoder and emitted as final. Owns its caches; feed it
+/// long — the segment is decoded again over its cached encoder output by the attention decoder (joint beam search, or
+/// rescoring of the CTC n-best; <see cref="StreamingOptions.FinalSearch"/>) and emitted as final. Owns its caches; feed it
 /// from one thread at a time.
 /// </summary>
 public sealed class StreamingRecognizer : IDisposable
@@ -21,9 +22,12 @@ public sealed class StreamingRecognizer : IDisposable
     private readonly VoiceActivityDetector _voice;
     private readonly StreamingEncoder _encoder;
     private readonly CtcPrefixBeam _search;
+    private readonly DecodeOptions _finalSearch;
     private readonly Device _device;
     private readonly int _dim, _vocab, _endpointFrames, _maxFrames;
     private readonly List<float> _segmentEncoded = [], _segmentCtc = [];
+    private readonly List<float> _segmentFeatures = [];   // normalised feature frames from the segment's start (second pass)
+    private long _featureStart;                   // feature frame index of _segmentFeatures' first row
     private long _segmentStart;          // encoder frame index of the segment's first kept frame
     private int _trailingBlanks;
     private string _lastPartial = "";
@@ -35,6 +39,7 @@ public sealed class StreamingRecognizer : IDisposable
         _voice = new VoiceActivityDetector(model.Config.Features.MelBins);
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device);
         _search = new CtcPrefixBeam(options.BeamSize);
+        _finalSearch = new DecodeOptions { BeamSize = options.BeamSize, CtcWeight = options.CtcWeight }.Validated();
         (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
         double fps = model.Config.EncoderFramesPerSecond;
         _endpointFrames = (int)Math.Ceiling(options.EndpointSilenceMilliseconds / 1000.0 * fps);
@@ -55,6 +60,7 @@ public sealed class StreamingRecognizer : IDisposable
         ArgumentNullException.ThrowIfNull(raw);
         _voice.Accept(raw.Data);                                       // the detector reads powers, before normalisation
         FeatureNormalizer.Apply(raw.Data, _model.Config.Features.Normalization);
+        if (_options.FullContextFinals) _segmentFeatures.AddRange(raw.Data);
         lock (_gate) return Consume(_encoder.Accept(raw.Data), end: false);
     }
 
@@ -79,6 +85,7 @@ public sealed class StreamingRecognizer : IDisposable
                 _segmentEncoded.RemoveRange(0, _dim);
                 _segmentCtc.RemoveRange(0, _vocab);
                 _segmentStart++;
+                DropFeaturesBeforeSegment();
             }
             _segmentEncoded.AddRange(step.Encoded.AsSpan(t * _dim, _dim));
             _segmentCtc.AddRange(ctc);
@@ -106,7 +113,7 @@ public sealed class StreamingRecognizer : IDisposable
         return updates;
     }
 
-    /// <summary>Rescores the segment's n-best and adds the final update (none when the text comes out empty).</summary>
+    /// <summary>Decodes the segment with the final search and adds the final update (none when the text comes out empty).</summary>
     private void FinishSegment(List<TranscriptUpdate> updates)
     {
         int frames = _segmentEncoded.Count / _dim;
@@ -114,9 +121,11 @@ public sealed class StreamingRecognizer : IDisposable
         using (var scope = NewDisposeScope())
         using (var inference = inference_mode())
         {
-            var memory = tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device);
-            var (tokens, logProbs) = AttentionSearch.Rescore(_model.Decoder, memory, _search.NBest(), _options.CtcWeight);
-            var ctc = new CtcScores(_segmentCtc.ToArray(), frames, _vocab);
+            var (memory, ctc) = _options.FullContextFinals ? EncodeSegment(frames)
+                : (tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device), new CtcScores(_segmentCtc.ToArray(), frames, _vocab));
+            var (tokens, logProbs) = _options.FinalSearch == DecodingMethod.JointBeam
+                ? AttentionSearch.Beam(_model.Decoder, memory, ctc, _finalSearch, maxLength: frames)
+                : AttentionSearch.Rescore(_model.Decoder, memory, _search.NBest(), _options.CtcWeight);
             transcript = _owner.Build(tokens, logProbs, ctc, TimeSpan.FromSeconds(_segmentStart / _model.Config.EncoderFramesPerSecond));
         }
         double fps = _model.Config.EncoderFramesPerSecond;
@@ -136,6 +145,26 @@ public sealed class StreamingRecognizer : IDisposable
         if (text.Length > 0) updates.Add(new TranscriptUpdate(true, text, start, endTime, confidence, words));
     }
 
+    /// <summary>The second pass: the segment's encoder frames [s, s + n) see feature frames [4s, 4s + 4n + 3), encoded
+    /// here without a chunk mask. Returns memory (1, n, D) and its CTC log-probabilities.</summary>
+    private (Tensor Memory, CtcScores Ctc) EncodeSegment(int frames)
+    {
+        int bins = _model.Config.Features.MelBins, count = ConvSubsampling.Stride * frames + ConvSubsampling.ReceptiveField - ConvSubsampling.Stride;
+        int offset = (int)(ConvSubsampling.Stride * _segmentStart - _featureStart);
+        var x = tensor(_segmentFeatures.GetRange(offset * bins, count * bins).ToArray(), [1, count, bins], device: _device);
+        var memory = _model.Encoder.Encode(x, null, 0, -1);                                       // (1, n, D)
+        var ctc = _model.CtcLogProbs(memory).cpu().data<float>().ToArray();                       // (1, n, V)
+        return (memory, new CtcScores(ctc, frames, _vocab));
+    }
+
+    private void DropFeaturesBeforeSegment()
+    {
+        int drop = (int)Math.Min(ConvSubsampling.Stride * _segmentStart - _featureStart, _segmentFeatures.Count / _model.Config.Features.MelBins);
+        if (drop <= 0) return;
+        _segmentFeatures.RemoveRange(0, drop * _model.Config.Features.MelBins);
+        _featureStart += drop;
+    }
+
     /// <summary>Whether the voice detector heard speech under encoder frames [from, to) (an encoder frame covers four
     /// feature frames and sees one more on either side).</summary>
     private bool HasSpeech(long from, long to)
@@ -149,6 +178,7 @@ public sealed class StreamingRecognizer : IDisposable
         _segmentEncoded.Clear();
         _segmentCtc.Clear();
         _segmentStart = nextStart;
+        DropFeaturesBeforeSegment();
         _trailingBlanks = 0;
         _lastPartial = "";
         _search.Reset();

@@ -26,6 +26,28 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task Stream_OneSegment_FullContextFinalMatchesOfflineDecoding()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        // Small chunks without history for the partials; the final's second pass sees the segment's features as offline
+        // decoding does, less the leading silence trimmed before the first word (hence the confidence tolerance).
+        var options = new StreamingOptions { ChunkFrames = 2, LeftChunks = 0, VoiceGate = false, EndpointSilenceMilliseconds = 5000 };
+        foreach (var (path, _) in tiny.Utterances.Take(10))
+        {
+            var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
+            var offline = recognizer.Recognize(audio);
+            using var stream = recognizer.CreateStream(options);
+            var updates = new List<TranscriptUpdate>();
+            for (int at = 0; at < audio.Length; at += 1600) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(1600, audio.Length - at))));
+            updates.AddRange(stream.Complete());
+            var final = Assert.Single(updates, u => u.IsFinal);
+            Assert.Equal(offline.Text, final.Text);
+            Assert.Equal(offline.Confidence, final.Confidence, 0.01);
+            Assert.Equal(offline.Words.Select(w => w.Start), final.Words.Select(w => w.Start));
+        }
+    }
+
+    [Fact]
     public async Task Stream_SmallChunks_EmitsPartialsBeforeTheFinal()
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);

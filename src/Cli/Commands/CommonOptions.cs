@@ -61,6 +61,23 @@ internal static class CommonOptions
         DefaultValueFactory = _ => new DecodeOptions().CtcWeight,
     };
 
+    public static Option<DecodingMethod> FinalSearch()
+    {
+        var option = new Option<DecodingMethod>("--final-search")
+        {
+            Description = "How each segment is finalised: JointBeam (attention beam search with CTC prefix scores, as offline) or CtcRescore (the partials' CTC n-best rescored by the attention decoder; cheaper).",
+            DefaultValueFactory = _ => new StreamingOptions().FinalSearch,
+        };
+        option.AcceptOnlyFromAmong(nameof(DecodingMethod.JointBeam), nameof(DecodingMethod.CtcRescore));
+        return option;
+    }
+
+    public static Option<bool> FullContextFinals() => new("--full-context-finals")
+    {
+        Description = "Encode each finished segment again with full self-attention before its final search (finals as good as offline decoding); `--full-context-finals false`: finals read the partials' chunked encoder output. [default: true]",
+        DefaultValueFactory = _ => new StreamingOptions().FullContextFinals,
+    };
+
     /// <summary>The model path: "models/default" means the repository's shipped model wherever s2s runs from.</summary>
     public static string ResolveModel(string value) => value == "models/default" && !Directory.Exists(value) ? DefaultModel : value;
 

@@ -26,11 +26,13 @@ internal static class ListenCommand
         var channels = new Option<int>("--channels") { Description = "Interleaved channels of stdin PCM (averaged to mono).", DefaultValueFactory = _ => 1 };
         var format = new Option<ListenFormat>("--format", "-f") { Description = "text: partials rewrite the line, finals print with times; jsonl: one JSON event per line.", DefaultValueFactory = _ => ListenFormat.Text };
         var chunk = new Option<int>("--chunk-ms") { Description = "Recognition chunk in milliseconds (multiple of 40): a partial per chunk.", DefaultValueFactory = _ => 320 };
-        var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); false: raw model output.", DefaultValueFactory = _ => true };
+        var final = CommonOptions.FinalSearch();
+        var fullContext = CommonOptions.FullContextFinals();
+        var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]", DefaultValueFactory = _ => true };
         var model = CommonOptions.Model();
         var compute = new Option<DeviceChoice>("--compute") { Description = "Compute device: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => DeviceChoice.Auto };
         var command = new Command("listen", "Transcribe live audio; Ctrl-C finalises the last segment and exits with 130.")
-        { source, device, server, rate, encoding, channels, format, chunk, gate, model, compute };
+        { source, device, server, rate, encoding, channels, format, chunk, final, fullContext, gate, model, compute };
         command.SetAction((parse, ct) => ExitCodes.Run(async _ =>
         {
             IAudioSource input = parse.GetValue(source) == ListenSource.Pulse
@@ -42,7 +44,10 @@ internal static class ListenCommand
                     var other => throw new ArgumentException($"--encoding: '{other}' is not s16le or f32le"),
                 }, parse.GetValue(channels), parse.GetValue(rate)).Validated());
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(compute));
-            var options = new StreamingOptions { ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40), VoiceGate = parse.GetValue(gate) }.Validated();
+            var options = new StreamingOptions
+            {
+                ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40), FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext), VoiceGate = parse.GetValue(gate),
+            }.Validated();
             var printer = new UpdatePrinter(parse.GetValue(format));
             Console.Error.WriteLine($"s2s: listening to {input.Name} (Ctrl-C to stop)");
             printer.Session("session_started", new { source = input.Name, model = recognizer.Directory });
