@@ -18,7 +18,8 @@ public sealed record StreamingOptions
     /// <summary>Weight of CTC scores in the search that finalises a segment (0–1). Default: 0.3.</summary>
     public double CtcWeight { get; init; } = 0.3;
 
-    /// <summary>How a segment is finalised at an endpoint, over its cached encoder output: <see
+    /// <summary>How a segment is finalised at an endpoint (over the encoder output chosen by <see
+    /// cref="FullContextFinals"/>): <see
     /// cref="DecodingMethod.JointBeam"/> (attention beam search with CTC prefix scores, as offline decoding) or <see
     /// cref="DecodingMethod.CtcRescore"/> (the partials' CTC n-best rescored by the attention decoder: cheaper, and
     /// as good only when the CTC head is). Default: JointBeam.</summary>
