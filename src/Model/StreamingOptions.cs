@@ -2,6 +2,16 @@ using Seq2Seq.Model.Decoding;
 
 namespace Seq2Seq.Model;
 
+/// <summary>How streaming partials are found every chunk.</summary>
+public enum PartialMethod
+{
+    /// <summary>The CTC prefix beam search that also drives endpointing: cheapest; partials are as good as the CTC head.</summary>
+    CtcBeam,
+    /// <summary>The attention decoder, greedily, over the segment's chunked encoder output so far: one decoder pass per
+    /// chunk, growing with the segment; partials read like the final more often when the CTC head is weak.</summary>
+    Attention,
+}
+
 /// <summary>Streaming recognition settings (chunking, search, endpointing).</summary>
 public sealed record StreamingOptions
 {
@@ -24,6 +34,9 @@ public sealed record StreamingOptions
     /// cref="DecodingMethod.CtcRescore"/> (the partials' CTC n-best rescored by the attention decoder: cheaper, and
     /// as good only when the CTC head is). Default: JointBeam.</summary>
     public DecodingMethod FinalSearch { get; init; } = DecodingMethod.JointBeam;
+
+    /// <summary>How each chunk's partial is found (<see cref="PartialMethod"/>). Default: CtcBeam.</summary>
+    public PartialMethod PartialSearch { get; init; } = PartialMethod.CtcBeam;
 
     /// <summary>Encode each finished segment again with unrestricted self-attention before the final search: a second
     /// pass over at most <see cref="MaxSegmentSeconds"/> of features, so that finals see the whole segment as offline
@@ -50,6 +63,7 @@ public sealed record StreamingOptions
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "must be 0–1");
         if (FinalSearch is not (DecodingMethod.JointBeam or DecodingMethod.CtcRescore))
             throw new ArgumentOutOfRangeException(nameof(FinalSearch), FinalSearch, "must be JointBeam or CtcRescore");
+        if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam or Attention");
         if (EndpointSilenceMilliseconds < 40) throw new ArgumentOutOfRangeException(nameof(EndpointSilenceMilliseconds), EndpointSilenceMilliseconds, "must be ≥ 40");
         if (MaxSegmentSeconds is < 1 or > 600) throw new ArgumentOutOfRangeException(nameof(MaxSegmentSeconds), MaxSegmentSeconds, "must be 1–600");
         return this;

@@ -31,7 +31,7 @@ public sealed class StreamingRecognizer : IDisposable
     private long _featureStart;                   // feature frame index of _segmentFeatures' first row
     private long _segmentStart;          // encoder frame index of the segment's first kept frame
     private int _trailingBlanks;
-    private string _lastPartial = "";
+    private string _lastPartial = "", _lastCtcPartial = "";
 
     internal StreamingRecognizer(Recognizer owner, SpeechModel model, Device device, object gate, StreamingOptions options)
     {
@@ -101,7 +101,11 @@ public sealed class StreamingRecognizer : IDisposable
         else if (!end)
         {
             bool heard = !_options.VoiceGate || HasSpeech(_segmentStart, _segmentStart + _segmentEncoded.Count / _dim);
-            string partial = heard ? _owner.Tokenizer.Decode(_search.NBest()[0].Tokens) : "";
+            string ctcText = heard ? _owner.Tokenizer.Decode(_search.NBest()[0].Tokens) : "";
+            // Attention partials are decoded again only when the CTC hypothesis moved (not through pauses).
+            string partial = ctcText.Length == 0 || _options.PartialSearch == PartialMethod.CtcBeam ? ctcText
+                : ctcText == _lastCtcPartial ? _lastPartial : AttentionPartial();
+            _lastCtcPartial = ctcText;
             if (partial != _lastPartial && partial.Length > 0)
             {
                 double fps = _model.Config.EncoderFramesPerSecond;
@@ -112,6 +116,17 @@ public sealed class StreamingRecognizer : IDisposable
         }
         if (end) ResetSegment(_segmentStart + _segmentEncoded.Count / _dim);
         return updates;
+    }
+
+    /// <summary>Greedy attention decoding of the segment so far, over the chunked encoder output (1, n, D).</summary>
+    private string AttentionPartial()
+    {
+        int frames = _segmentEncoded.Count / _dim;
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var memory = tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device);
+        var (tokens, _) = AttentionSearch.Greedy(_model.Decoder, memory, null, [frames], _finalSearch.MaxRepeats)[0];
+        return _owner.Tokenizer.Decode(tokens);
     }
 
     /// <summary>Decodes the segment with the final search and adds the final update (none when the text comes out empty).</summary>
@@ -181,7 +196,7 @@ public sealed class StreamingRecognizer : IDisposable
         _segmentStart = nextStart;
         DropFeaturesBeforeSegment();
         _trailingBlanks = 0;
-        _lastPartial = "";
+        _lastPartial = _lastCtcPartial = "";
         _search.Reset();
     }
 

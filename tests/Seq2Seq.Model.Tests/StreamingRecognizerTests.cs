@@ -64,6 +64,27 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task Stream_AttentionPartials_LastPartialReadsLikeTheFinal()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var options = new StreamingOptions { ChunkFrames = 4, PartialSearch = PartialMethod.Attention, EndpointSilenceMilliseconds = 5000 };
+        int same = 0, segments = 0;
+        foreach (var (path, _) in tiny.Utterances.Take(10))
+        {
+            var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
+            using var stream = recognizer.CreateStream(options);
+            var updates = new List<TranscriptUpdate>();
+            for (int at = 0; at < audio.Length; at += 640) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(640, audio.Length - at))));
+            updates.AddRange(stream.Complete());
+            int final = updates.FindIndex(u => u.IsFinal);
+            Assert.True(final > 0, $"no partial before the final: {string.Join(" | ", updates.Select(u => u.Text))}");
+            segments++;
+            if (updates[final - 1].Text == updates[final].Text) same++;
+        }
+        Assert.True(same >= segments - 2, $"{same} of {segments} last partials equal their final");
+    }
+
+    [Fact]
     public void Stream_Silence_GivesNoWords()
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);

@@ -16,10 +16,11 @@ internal static class BenchStreamCommand
         var chunk = new Option<int>("--chunk-ms") { Description = "Recognition chunk in milliseconds (multiple of 40).", DefaultValueFactory = _ => 320 };
         var final = CommonOptions.FinalSearch();
         var fullContext = CommonOptions.FullContextFinals();
+        var partialSearch = CommonOptions.PartialSearch();
         var noSamples = new Option<bool>("--no-samples") { Description = "Stream only the manifest, not samples/." };
         var device = CommonOptions.Device();
         var command = new Command("stream", "Stream the samples (samples/expected.tsv) and an optional manifest at real-time pace: partial and final latency p50/p95, real-time factor, streaming vs offline WER.")
-        { model, manifest, limit, chunk, final, fullContext, noSamples, device };
+        { model, manifest, limit, chunk, final, fullContext, partialSearch, noSamples, device };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var files = new List<(string, string?)>();
@@ -33,9 +34,9 @@ internal static class BenchStreamCommand
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
             var bar = new ProgressLine();
             var progress = new Progress<int>(n => bar.Update($"bench stream {ProgressLine.Bar((double)n / files.Count)} {n}/{files.Count}"));
-            var r = await StreamBenchmark.RunAsync(recognizer, files, new StreamingOptions { ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40), FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext) }, progress, token);
+            var r = await StreamBenchmark.RunAsync(recognizer, files, new StreamingOptions { ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40), FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext), PartialSearch = parse.GetValue(partialSearch) }, progress, token);
             bar.Done();
-            Console.WriteLine($"files {r.Files}, audio {r.AudioSeconds:F1} s, chunk {parse.GetValue(chunk)} ms, final search {parse.GetValue(final)}, full-context finals {parse.GetValue(fullContext)}");
+            Console.WriteLine($"files {r.Files}, audio {r.AudioSeconds:F1} s, chunk {parse.GetValue(chunk)} ms, final search {parse.GetValue(final)}, full-context finals {parse.GetValue(fullContext)}, partial search {parse.GetValue(partialSearch)}");
             Console.WriteLine($"partial latency p50 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 95):F0} ms ({r.PartialLatencies.Count} words)");
             Console.WriteLine($"final latency p50 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 95):F0} ms ({r.FinalLatencies.Count} finals)");
             Console.WriteLine($"streaming RTF {r.RealTimeFactor:F4}");

@@ -72,6 +72,14 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>--partial-search; <paramref name="defaultValue"/>: listen spends its one stream's spare CPU on
+    /// attention partials, the rest keep the library default (cheap CTC partials).</summary>
+    public static Option<PartialMethod> PartialSearch(PartialMethod? defaultValue = null) => new("--partial-search")
+    {
+        Description = "How each chunk's partial is found: CtcBeam (the CTC prefix beam search; cheapest) or Attention (the attention decoder, greedily, over the segment so far; closer to the final when the CTC head is weak, costs a decoder pass per chunk).",
+        DefaultValueFactory = _ => defaultValue ?? new StreamingOptions().PartialSearch,
+    };
+
     public static Option<bool> FullContextFinals() => new("--full-context-finals")
     {
         Description = "Encode each finished segment again with full self-attention before its final search (finals as good as offline decoding); `--full-context-finals false`: finals read the partials' chunked encoder output. [default: true]",

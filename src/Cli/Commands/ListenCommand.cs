@@ -28,11 +28,12 @@ internal static class ListenCommand
         var chunk = new Option<int>("--chunk-ms") { Description = "Recognition chunk in milliseconds (multiple of 40): a partial per chunk.", DefaultValueFactory = _ => 320 };
         var final = CommonOptions.FinalSearch();
         var fullContext = CommonOptions.FullContextFinals();
+        var partialSearch = CommonOptions.PartialSearch(PartialMethod.Attention);
         var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]", DefaultValueFactory = _ => true };
         var model = CommonOptions.Model();
         var compute = new Option<DeviceChoice>("--compute") { Description = "Compute device: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => DeviceChoice.Auto };
         var command = new Command("listen", "Transcribe live audio; Ctrl-C finalises the last segment and exits with 130.")
-        { source, device, server, rate, encoding, channels, format, chunk, final, fullContext, gate, model, compute };
+        { source, device, server, rate, encoding, channels, format, chunk, final, fullContext, partialSearch, gate, model, compute };
         command.SetAction((parse, ct) => ExitCodes.Run(async _ =>
         {
             IAudioSource input = parse.GetValue(source) == ListenSource.Pulse
@@ -46,7 +47,7 @@ internal static class ListenCommand
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(compute));
             var options = new StreamingOptions
             {
-                ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40), FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext), VoiceGate = parse.GetValue(gate),
+                ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40), FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext), PartialSearch = parse.GetValue(partialSearch), VoiceGate = parse.GetValue(gate),
             }.Validated();
             var printer = new UpdatePrinter(parse.GetValue(format));
             Console.Error.WriteLine($"s2s: listening to {input.Name} (Ctrl-C to stop)");
