@@ -10,17 +10,20 @@ out=$root/corpus
 [ "${1:-}" = --out ] && out=$2
 header=$'path\ttranscript\tspeaker\tduration_s'
 : > "$out/train.body"; : > "$out/test.body"
-# meta lines: name voice augmentation sentence; WAV length from the 16-bit mono 16 kHz data size (header 44 bytes).
+# meta lines: name voice augmentation sentence; WAV length from the 16-bit mono 16 kHz data size (header 44 bytes),
+# the sizes listed by one find (not a stat per file).
+sizes=$(mktemp); trap 'rm -f "$sizes"' EXIT
+(cd "$out" && find audio test-audio -name '*.wav' -printf '%p\t%s\n' 2>/dev/null || true) > "$sizes"
 cat "$out"/meta/worker-*.tsv | awk -F'\t' -v out="$out" '
   BEGIN { OFS = "\t" }
+  FNR == NR { size[$1] = $2; next }
   {
     test = ($1 ~ /^test-/)
     path = test ? "test-audio/" $1 ".wav" : "audio/" int($1 / 1000) "/" $1 ".wav"
-    cmd = "stat -c %s \"" out "/" path "\" 2>/dev/null"; size = 0; cmd | getline size; close(cmd)
-    if (size <= 44) next
-    line = path OFS $4 OFS $2 OFS sprintf("%.3f", (size - 44) / 32000)
+    if (!(path in size) || size[path] <= 44) next
+    line = path OFS $4 OFS $2 OFS sprintf("%.3f", (size[path] - 44) / 32000)
     if (test) print line > (out "/test.body"); else print line > (out "/train.body")
-  }'
+  }' "$sizes" -
 for set in train test; do
   { echo "$header"; sort -t$'\t' -k1,1V "$out/$set.body"; } > "$out/$set.tsv"
   rm -f "$out/$set.body"
