@@ -10,6 +10,9 @@ public enum PartialMethod
     /// <summary>The attention decoder, greedily, over the segment's chunked encoder output so far: one decoder pass per
     /// chunk, growing with the segment; partials read like the final more often when the CTC head is weak.</summary>
     Attention,
+    /// <summary>As <see cref="Attention"/>, over the segment so far encoded again without the chunk mask (the finals'
+    /// second pass, run per partial): partials read most like the final, at the highest cost.</summary>
+    FullContextAttention,
 }
 
 /// <summary>Streaming recognition settings (chunking, search, endpointing).</summary>
@@ -63,7 +66,7 @@ public sealed record StreamingOptions
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "must be 0–1");
         if (FinalSearch is not (DecodingMethod.JointBeam or DecodingMethod.CtcRescore))
             throw new ArgumentOutOfRangeException(nameof(FinalSearch), FinalSearch, "must be JointBeam or CtcRescore");
-        if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam or Attention");
+        if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam, Attention or FullContextAttention");
         if (EndpointSilenceMilliseconds < 40) throw new ArgumentOutOfRangeException(nameof(EndpointSilenceMilliseconds), EndpointSilenceMilliseconds, "must be ≥ 40");
         if (MaxSegmentSeconds is < 1 or > 600) throw new ArgumentOutOfRangeException(nameof(MaxSegmentSeconds), MaxSegmentSeconds, "must be 1–600");
         return this;

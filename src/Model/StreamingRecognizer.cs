@@ -61,7 +61,7 @@ public sealed class StreamingRecognizer : IDisposable
         ArgumentNullException.ThrowIfNull(raw);
         _voice.Accept(raw.Data);                                       // the detector reads powers, before normalisation
         FeatureNormalizer.Apply(raw.Data, _model.Config.Features.Normalization);
-        if (_options.FullContextFinals) _segmentFeatures.AddRange(raw.Data);
+        if (_options.FullContextFinals || _options.PartialSearch == PartialMethod.FullContextAttention) _segmentFeatures.AddRange(raw.Data);
         lock (_gate) return Consume(_encoder.Accept(raw.Data), end: false);
     }
 
@@ -118,13 +118,15 @@ public sealed class StreamingRecognizer : IDisposable
         return updates;
     }
 
-    /// <summary>Greedy attention decoding of the segment so far, over the chunked encoder output (1, n, D).</summary>
+    /// <summary>Greedy attention decoding of the segment so far, over the chunked encoder output (1, n, D), or over the
+    /// segment's features encoded again without the chunk mask.</summary>
     private string AttentionPartial()
     {
         int frames = _segmentEncoded.Count / _dim;
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        var memory = tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device);
+        var memory = _options.PartialSearch == PartialMethod.FullContextAttention ? EncodeSegment(frames).Memory
+            : tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device);
         var (tokens, _) = AttentionSearch.Greedy(_model.Decoder, memory, null, [frames], _finalSearch.MaxRepeats)[0];
         return _owner.Tokenizer.Decode(tokens);
     }

@@ -63,11 +63,13 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         Assert.NotEmpty(updates[firstFinal].Text);
     }
 
-    [Fact]
-    public async Task Stream_AttentionPartials_LastPartialReadsLikeTheFinal()
+    [Theory]
+    [InlineData(PartialMethod.Attention)]
+    [InlineData(PartialMethod.FullContextAttention)]
+    public async Task Stream_AttentionPartials_LastPartialReadsLikeTheFinal(PartialMethod method)
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
-        var options = new StreamingOptions { ChunkFrames = 4, PartialSearch = PartialMethod.Attention, EndpointSilenceMilliseconds = 5000 };
+        var options = new StreamingOptions { ChunkFrames = 4, PartialSearch = method, EndpointSilenceMilliseconds = 5000 };
         int same = 0, segments = 0;
         foreach (var (path, _) in tiny.Utterances.Take(10))
         {
