@@ -23,7 +23,7 @@ public sealed class StreamingRecognizer : IDisposable
     private readonly VoiceActivityDetector _voice;
     private readonly StreamingEncoder _encoder;
     private readonly CtcPrefixBeam _search;
-    private readonly DecodeOptions _finalSearch;
+    private readonly DecodeOptions _finalSearch, _partialSearch;
     private readonly Device _device;
     private readonly int _dim, _vocab, _endpointFrames, _maxFrames;
     private readonly List<float> _segmentEncoded = [], _segmentCtc = [];
@@ -41,6 +41,7 @@ public sealed class StreamingRecognizer : IDisposable
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device);
         _search = new CtcPrefixBeam(options.BeamSize);
         _finalSearch = new DecodeOptions { BeamSize = options.BeamSize, CtcWeight = options.CtcWeight }.Validated();
+        _partialSearch = _finalSearch with { BeamSize = 1 };
         (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
         double fps = model.Config.EncoderFramesPerSecond;
         _endpointFrames = (int)Math.Ceiling(options.EndpointSilenceMilliseconds / 1000.0 * fps);
@@ -118,16 +119,17 @@ public sealed class StreamingRecognizer : IDisposable
         return updates;
     }
 
-    /// <summary>Greedy attention decoding of the segment so far, over the chunked encoder output (1, n, D), or over the
-    /// segment's features encoded again without the chunk mask.</summary>
+    /// <summary>The segment so far decoded by the joint search with one hypothesis (CTC prefix scores keep the decoder
+    /// from running on past the audio heard so far), over the chunked encoder output (1, n, D) or over the segment's
+    /// features encoded again without the chunk mask.</summary>
     private string AttentionPartial()
     {
         int frames = _segmentEncoded.Count / _dim;
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        var memory = _options.PartialSearch == PartialMethod.FullContextAttention ? EncodeSegment(frames).Memory
-            : tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device);
-        var (tokens, _) = AttentionSearch.Greedy(_model.Decoder, memory, null, [frames], _finalSearch.MaxRepeats)[0];
+        var (memory, ctc) = _options.PartialSearch == PartialMethod.FullContextAttention ? EncodeSegment(frames)
+            : (tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device), new CtcScores(_segmentCtc.ToArray(), frames, _vocab));
+        var (tokens, _) = AttentionSearch.Beam(_model.Decoder, memory, ctc, _partialSearch, maxLength: frames);
         return _owner.Tokenizer.Decode(tokens);
     }
 
