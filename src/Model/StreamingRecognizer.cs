@@ -7,7 +7,8 @@ namespace Seq2Seq.Model;
 /// <summary>
 /// Recognition of one live stream: 16 kHz samples in, partial and final <see cref="TranscriptUpdate"/>s out.
 /// Features are computed incrementally, the encoder runs chunk by chunk with a bounded cache, a CTC prefix beam search
-/// advances every chunk (partials), and when words are followed by enough blank frames — or the segment grows too
+/// advances every chunk (partials: its best prefix, or the attention decoder's reading, <see
+/// cref="StreamingOptions.PartialSearch"/>), and when words are followed by enough blank frames — or the segment grows too
 /// long — the segment's features are encoded again without the chunk mask (<see cref="StreamingOptions.FullContextFinals"/>),
 /// decoded by the attention decoder (joint beam search, or rescoring of the CTC n-best; <see
 /// cref="StreamingOptions.FinalSearch"/>) and emitted as final. Owns its caches; feed it

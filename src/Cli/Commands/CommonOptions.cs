@@ -76,7 +76,7 @@ internal static class CommonOptions
     /// attention partials, the rest keep the library default (cheap CTC partials).</summary>
     public static Option<PartialMethod> PartialSearch(PartialMethod? defaultValue = null) => new("--partial-search")
     {
-        Description = "How each chunk's partial is found: CtcBeam (the CTC prefix beam search; cheapest) Attention (the attention decoder with CTC prefix scores, one hypothesis, over the segment so far; closer to the final when the CTC head is weak, costs a decoder pass per chunk) or FullContextAttention (the same over the segment encoded again without the chunk mask; costliest).",
+        Description = "How each chunk's partial is found: CtcBeam (the CTC prefix beam search; cheapest), Attention (the attention decoder with CTC prefix scores, one hypothesis, over the segment so far; closer to the final when the CTC head is weak, costs a decoder pass per chunk) or FullContextAttention (the same over the segment encoded again without the chunk mask; costliest).",
         DefaultValueFactory = _ => defaultValue ?? new StreamingOptions().PartialSearch,
     };
 
