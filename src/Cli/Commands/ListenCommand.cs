@@ -28,7 +28,7 @@ internal static class ListenCommand
         var chunk = new Option<int>("--chunk-ms") { Description = "Recognition chunk in milliseconds (multiple of 40): a partial per chunk.", DefaultValueFactory = _ => 320 };
         var final = CommonOptions.FinalSearch();
         var fullContext = CommonOptions.FullContextFinals();
-        var partialSearch = CommonOptions.PartialSearch(PartialMethod.Attention);
+        var partialSearch = CommonOptions.PartialSearch(PartialMethod.FullContextAttention);
         var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]", DefaultValueFactory = _ => true };
         var model = CommonOptions.Model();
         var compute = new Option<DeviceChoice>("--compute") { Description = "Compute device: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => DeviceChoice.Auto };
