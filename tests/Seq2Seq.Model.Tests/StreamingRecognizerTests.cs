@@ -15,10 +15,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         foreach (var (path, text) in tiny.Utterances.Take(10))
         {
             var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
-            using var stream = recognizer.CreateStream(options);
-            var updates = new List<TranscriptUpdate>();
-            for (int at = 0; at < audio.Length; at += 1600) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(1600, audio.Length - at))));
-            updates.AddRange(stream.Complete());
+            var updates = Stream(recognizer, options, audio, 1600);
             var finals = updates.Where(u => u.IsFinal).ToList();
             Assert.Equal(text, string.Join(' ', finals.Select(f => f.Text)));
             Assert.All(finals, f => Assert.True(f.Start < f.End && f.End.TotalSeconds <= audio.Length / 16000.0 + 0.05));
@@ -36,10 +33,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         {
             var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
             var offline = recognizer.Recognize(audio);
-            using var stream = recognizer.CreateStream(options);
-            var updates = new List<TranscriptUpdate>();
-            for (int at = 0; at < audio.Length; at += 1600) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(1600, audio.Length - at))));
-            updates.AddRange(stream.Complete());
+            var updates = Stream(recognizer, options, audio, 1600);
             var final = Assert.Single(updates, u => u.IsFinal);
             Assert.Equal(offline.Text, final.Text);
             Assert.Equal(offline.Confidence, final.Confidence, 0.01);
@@ -53,10 +47,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
         var (path, _) = tiny.Utterances[8]; // "turn on the light", about 1.5 s
         var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
-        using var stream = recognizer.CreateStream(new StreamingOptions { ChunkFrames = 4 });
-        var updates = new List<TranscriptUpdate>();
-        for (int at = 0; at < audio.Length; at += 800) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(800, audio.Length - at))));
-        updates.AddRange(stream.Complete());
+        var updates = Stream(recognizer, new StreamingOptions { ChunkFrames = 4 }, audio, 800);
         int firstFinal = updates.FindIndex(u => u.IsFinal);
         Assert.True(firstFinal > 0, $"updates: {string.Join(" | ", updates.Select(u => (u.IsFinal ? "F:" : "P:") + u.Text))}");
         Assert.All(updates.Take(firstFinal), u => Assert.False(u.IsFinal));
@@ -75,10 +66,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         foreach (var (path, _) in tiny.Utterances.Take(10))
         {
             var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
-            using var stream = recognizer.CreateStream(options);
-            var updates = new List<TranscriptUpdate>();
-            for (int at = 0; at < audio.Length; at += 640) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(640, audio.Length - at))));
-            updates.AddRange(stream.Complete());
+            var updates = Stream(recognizer, options, audio, 640);
             int final = updates.FindIndex(u => u.IsFinal);
             Assert.True(final > 0, $"no partial before the final: {string.Join(" | ", updates.Select(u => u.Text))}");
             segments++;
@@ -97,5 +85,15 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         for (int i = 0; i < 50; i++) updates.AddRange(stream.Accept(silence));
         updates.AddRange(stream.Complete());
         Assert.Empty(updates);
+    }
+
+    /// <summary>Feeds the audio to a new stream in pieces of <paramref name="piece"/> samples, then completes it.</summary>
+    private static List<TranscriptUpdate> Stream(Recognizer recognizer, StreamingOptions options, float[] audio, int piece)
+    {
+        using var stream = recognizer.CreateStream(options);
+        var updates = new List<TranscriptUpdate>();
+        for (int at = 0; at < audio.Length; at += piece) updates.AddRange(stream.Accept(audio.AsSpan(at, Math.Min(piece, audio.Length - at))));
+        updates.AddRange(stream.Complete());
+        return updates;
     }
 }
