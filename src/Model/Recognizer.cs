@@ -15,10 +15,12 @@ public sealed class Recognizer : IDisposable
     private readonly SpeechModel _model;
     private readonly Device _device;
     private readonly object _gate = new();
+    private readonly EncoderBatcher _batcher;
 
     private Recognizer(SpeechModel model, ITokenizer tokenizer, Device device, string directory)
     {
         (_model, Tokenizer, _device, Directory) = (model, tokenizer, device, directory);
+        _batcher = new EncoderBatcher(_gate);
     }
 
     /// <summary>Loads a model directory onto a device.</summary>
@@ -44,6 +46,17 @@ public sealed class Recognizer : IDisposable
 
     /// <summary>Device name ("cpu", "cuda").</summary>
     public string DeviceName => _device.type.ToString().ToLowerInvariant();
+
+    /// <summary>Most concurrent streams whose encoder chunks run as one batch: chunks that queue up while the model is
+    /// busy go through together (1: every stream alone). Default: 16.</summary>
+    public int StreamBatch
+    {
+        get => _batcher.MaxBatch;
+        set => _batcher.MaxBatch = value is >= 1 and <= 256 ? value : throw new ArgumentOutOfRangeException(nameof(StreamBatch), value, "must be 1–256");
+    }
+
+    /// <summary>Streams' encoder batches run so far, and the stream requests in them (their ratio: the mean batch).</summary>
+    public (long Batches, long Requests) StreamBatches => (_batcher.Batches, _batcher.Requests);
 
     /// <summary>Total number of parameters.</summary>
     public long ParameterCount => _model.parameters().Sum(p => p.numel());
@@ -156,7 +169,7 @@ public sealed class Recognizer : IDisposable
 
     /// <summary>Starts a streaming session (one per audio stream); sessions share this model and its lock.</summary>
     public StreamingRecognizer CreateStream(StreamingOptions? options = null) =>
-        new(this, _model, _device, _gate, (options ?? new StreamingOptions()).Validated());
+        new(this, _model, _device, _gate, _batcher, (options ?? new StreamingOptions()).Validated());
 
     /// <inheritdoc />
     public void Dispose() => _model.Dispose();

@@ -8,28 +8,31 @@ internal sealed record EncoderStep(float[] Encoded, float[] CtcLogProbs, int Fra
 /// <summary>
 /// Runs the Transformer encoder chunk by chunk on features that arrive piecemeal, caching each block's keys and values
 /// of the last <c>leftChunks</c> chunks, so that its output equals <see cref="TransformerEncoder.Encode"/> with the same
-/// chunk mask over the whole input. Owns its cache tensors (disposed on <see cref="Reset"/> and <see cref="Dispose"/>);
-/// use it from one thread.
+/// chunk mask over the whole input. Chunks of concurrent streams go through the model's <see cref="EncoderBatcher"/>,
+/// which may encode them together (<see cref="Run"/>). Owns its cache tensors (disposed on <see cref="Reset"/> and
+/// <see cref="Dispose"/>); use it from one thread.
 /// </summary>
 internal sealed class StreamingEncoder : IDisposable
 {
     private readonly SpeechModel _model;
     private readonly TransformerEncoder _encoder;
+    private readonly EncoderBatcher _batcher;
     private readonly int _chunk, _leftChunks, _bins;
     private readonly Device _device;
-    private readonly Tensor?[] _keys, _values;
+    private readonly Tensor?[] _keys, _values;    // per block (1, H, cached frames, D/H), or null before the first chunk
     private readonly List<float> _pending = [];   // feature frames not yet consumed by the convolutions (row-major)
     private long _nextFrame;                      // encoder frame index of the next output
 
     /// <param name="chunk">Encoder frames per chunk (40 ms each).</param>
     /// <param name="leftChunks">Chunks of history each chunk attends to (bounds memory over long sessions).</param>
-    public StreamingEncoder(SpeechModel model, int chunk, int leftChunks, Device device)
+    public StreamingEncoder(SpeechModel model, int chunk, int leftChunks, Device device, EncoderBatcher batcher)
     {
         if (model.Encoder is not TransformerEncoder encoder)
             throw new InvalidOperationException($"streaming needs the Transformer encoder; this model has {model.Config.Encoder}");
         ArgumentOutOfRangeException.ThrowIfLessThan(chunk, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(leftChunks);
         (_model, _encoder, _chunk, _leftChunks, _device, _bins) = (model, encoder, chunk, leftChunks, device, model.Config.Features.MelBins);
+        _batcher = batcher;
         _keys = new Tensor?[encoder.Blocks.Count];
         _values = new Tensor?[encoder.Blocks.Count];
     }
@@ -37,17 +40,20 @@ internal sealed class StreamingEncoder : IDisposable
     /// <summary>Encoder frames emitted so far.</summary>
     public long FramesEmitted => _nextFrame;
 
+    /// <summary>Encoder frames per chunk.</summary>
+    public int ChunkFrames => _chunk;
+
     /// <summary>Adds normalised feature frames (row-major, n × bins); returns every newly completed chunk's output.</summary>
     public EncoderStep Accept(ReadOnlySpan<float> features)
     {
         foreach (float v in features) _pending.Add(v);
-        return Run(ReadyFrames() / _chunk * _chunk);
+        return Encode(ReadyFrames() / _chunk * _chunk);
     }
 
     /// <summary>Ends the input: encodes the last, possibly partial, chunk.</summary>
     public EncoderStep Complete()
     {
-        var step = Run(ReadyFrames());
+        var step = Encode(ReadyFrames());
         _pending.Clear();
         return step;
     }
@@ -63,34 +69,82 @@ internal sealed class StreamingEncoder : IDisposable
     // Encoder frames whose whole convolutional receptive field is in the pending features.
     private int ReadyFrames() => (int)ConvSubsampling.OutputFrames(_pending.Count / _bins);
 
-    // Encodes `frames` more encoder frames (a multiple of the chunk, except at the end), chunk by chunk.
-    private EncoderStep Run(int frames)
+    private EncoderStep Encode(int frames) => frames == 0 ? new EncoderStep([], [], 0, _nextFrame) : _batcher.Encode(this, frames);
+
+    // Frames of history in the cache (the same in every block).
+    private int CachedFrames => (int)(_keys[0]?.shape[2] ?? 0);
+
+    /// <summary>
+    /// Encodes <paramref name="frames"/> more encoder frames (a multiple of the chunk, except at a stream's end) of each
+    /// stream, as one batch, chunk by chunk: streams share the chunking, but not the position or the length of the cached
+    /// history, so each row's history is padded on the left to the longest and the padding masked out. Caller holds the
+    /// model's lock.
+    /// </summary>
+    internal static EncoderStep[] Run(IReadOnlyList<StreamingEncoder> streams, int frames)
     {
-        long start = _nextFrame;
-        if (frames == 0) return new EncoderStep([], [], 0, start);
+        var first = streams[0];
+        var (encoder, device, bins, chunk) = (first._encoder, first._device, first._bins, first._chunk);
+        int b = streams.Count;
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         int inputFrames = (frames - 1) * ConvSubsampling.Stride + ConvSubsampling.ReceptiveField;
-        var x = tensor(_pending.GetRange(0, inputFrames * _bins).ToArray(), [1, inputFrames, _bins], device: _device);
-        var h = _encoder.Subsampling.call(x);                                            // (1, frames, D)
-        h = h * Math.Sqrt(_encoder.Dim) + Sinusoids.Encode(start, frames, _encoder.Dim, _device);
+        var input = new float[b * inputFrames * bins];
+        for (int r = 0; r < b; r++) streams[r]._pending.CopyTo(0, input, r * inputFrames * bins, inputFrames * bins);
+        var h = encoder.Subsampling.call(tensor(input, [b, inputFrames, bins], device: device));     // (B, frames, D)
+        var positions = stack(streams.Select(s => Sinusoids.Encode(s._nextFrame, frames, encoder.Dim, device)).ToArray());
+        h = h * Math.Sqrt(encoder.Dim) + positions;                                                  // (B, frames, D)
         var outputs = new List<Tensor>();
-        for (int c = 0; c < frames; c += _chunk)
+        for (int c = 0; c < frames; c += chunk)
         {
-            var piece = h.narrow(1, c, Math.Min(_chunk, frames - c));                    // (1, ≤chunk, D)
-            for (int i = 0; i < _encoder.Blocks.Count; i++)
+            int n = Math.Min(chunk, frames - c);
+            var piece = h.narrow(1, c, n);                                                           // (B, n, D)
+            var cached = streams.Select(s => s.CachedFrames).ToArray();
+            int longest = cached.Max();
+            var mask = cached.All(l => l == longest) ? null : HistoryMask(cached, longest, n, device); // (B, 1, 1, longest + n)
+            for (int i = 0; i < encoder.Blocks.Count; i++)
             {
-                var (output, k, v) = _encoder.Blocks[i].ForwardChunk(piece, _keys[i], _values[i], null);
+                var (keys, values) = longest == 0 ? (null, null) : (History(streams, s => s._keys[i], longest), History(streams, s => s._values[i], longest));
+                var (output, k, v) = encoder.Blocks[i].ForwardChunk(piece, keys, values, mask);
                 piece = output;
-                Remember(i, k, v);
+                for (int r = 0; r < b; r++) streams[r].Remember(i, k.narrow(0, r, 1), v.narrow(0, r, 1));
             }
-            outputs.Add(_encoder.Norm.call(piece));
+            outputs.Add(encoder.Norm.call(piece));
         }
-        var encoded = cat(outputs, 1);                                                   // (1, frames, D)
-        var ctc = _model.CtcLogProbs(encoded);
-        _pending.RemoveRange(0, Math.Min(_pending.Count, frames * ConvSubsampling.Stride * _bins));
-        _nextFrame += frames;
-        return new EncoderStep(encoded.cpu().data<float>().ToArray(), ctc.cpu().data<float>().ToArray(), frames, start);
+        var encoded = cat(outputs, 1);                                                               // (B, frames, D)
+        var ctc = first._model.CtcLogProbs(encoded);                                                 // (B, frames, V)
+        var encodedData = encoded.cpu().data<float>().ToArray();
+        var ctcData = ctc.cpu().data<float>().ToArray();
+        int dim = encoder.Dim, vocab = (int)ctc.shape[2];
+        var steps = new EncoderStep[b];
+        for (int r = 0; r < b; r++)
+        {
+            var s = streams[r];
+            steps[r] = new EncoderStep(encodedData.AsSpan(r * frames * dim, frames * dim).ToArray(),
+                ctcData.AsSpan(r * frames * vocab, frames * vocab).ToArray(), frames, s._nextFrame);
+            s._pending.RemoveRange(0, Math.Min(s._pending.Count, frames * ConvSubsampling.Stride * bins));
+            s._nextFrame += frames;
+        }
+        return steps;
+    }
+
+    // The streams' cached keys or values of one block, each left-padded with zeros to `longest` frames: (B, H, longest, D/H).
+    private static Tensor History(IReadOnlyList<StreamingEncoder> streams, Func<StreamingEncoder, Tensor?> cache, int longest)
+    {
+        var full = streams.Select(cache).First(t => t is not null && t.shape[2] == longest)!;   // (1, H, longest, D/H)
+        var rows = streams.Select(s => cache(s) switch
+        {
+            null => zeros_like(full),
+            var t when t.shape[2] == longest => t,
+            var t => cat([zeros(1, full.shape[1], longest - t.shape[2], full.shape[3], dtype: t.dtype, device: t.device), t], 2),
+        }).ToArray();
+        return rows.Length == 1 ? rows[0] : cat(rows, 0);
+    }
+
+    // Additive mask (B, 1, 1, longest + n): −1e9 on the left padding of each row's shorter history, 0 elsewhere.
+    private static Tensor HistoryMask(int[] cached, int longest, int n, Device device)
+    {
+        var padded = arange(longest + n, device: device).unsqueeze(0) < tensor(cached.Select(l => (long)(longest - l)).ToArray(), device: device).unsqueeze(1);
+        return zeros(padded.shape, dtype: float32, device: device).masked_fill(padded, -1e9).unsqueeze(1).unsqueeze(1);
     }
 
     // Appends this chunk's keys/values (1, H, n, D/H) to layer i's cache, keeping only the last leftChunks chunks.

@@ -34,12 +34,12 @@ public sealed class StreamingRecognizer : IDisposable
     private int _trailingBlanks;
     private string _lastPartial = "", _lastCtcPartial = "";
 
-    internal StreamingRecognizer(Recognizer owner, SpeechModel model, Device device, object gate, StreamingOptions options)
+    internal StreamingRecognizer(Recognizer owner, SpeechModel model, Device device, object gate, EncoderBatcher batcher, StreamingOptions options)
     {
         (_owner, _model, _device, _gate, _options) = (owner, model, device, gate, options);
         _features = new LogMelSpectrogram(model.Config.Features).CreateStream();
         _voice = new VoiceActivityDetector(model.Config.Features.MelBins);
-        _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device);
+        _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device, batcher);
         _search = new CtcPrefixBeam(options.BeamSize);
         _finalSearch = new DecodeOptions { BeamSize = options.BeamSize, CtcWeight = options.CtcWeight }.Validated();
         _partialSearch = _finalSearch with { BeamSize = 1 };
@@ -64,13 +64,15 @@ public sealed class StreamingRecognizer : IDisposable
         _voice.Accept(raw.Data);                                       // the detector reads powers, before normalisation
         FeatureNormalizer.Apply(raw.Data, _model.Config.Features.Normalization);
         if (_options.FullContextFinals || _options.PartialSearch == PartialMethod.FullContextAttention) _segmentFeatures.AddRange(raw.Data);
-        lock (_gate) return Consume(_encoder.Accept(raw.Data), end: false);
+        var step = _encoder.Accept(raw.Data);                          // takes the model's lock itself, maybe batched
+        lock (_gate) return Consume(step, end: false);
     }
 
     /// <summary>Ends a stream fed with <see cref="AcceptFeatures"/> (after its last frames): the last segment is finalised.</summary>
     public IReadOnlyList<TranscriptUpdate> CompleteFeatures()
     {
-        lock (_gate) return Consume(_encoder.Complete(), end: true);
+        var step = _encoder.Complete();
+        lock (_gate) return Consume(step, end: true);
     }
 
     private List<TranscriptUpdate> Consume(EncoderStep step, bool end)

@@ -36,7 +36,7 @@ public sealed class StreamingEncoderTests
             expected = model.Encoder.Encode(x, null, chunk, leftChunks).data<float>().ToArray();
         }
 
-        using var streaming = new StreamingEncoder(model, chunk, leftChunks, CPU);
+        using var streaming = new StreamingEncoder(model, chunk, leftChunks, CPU, new EncoderBatcher(new object()));
         var got = new List<float>();
         long next = 0;
         for (int at = 0; at < frames;)
@@ -55,10 +55,53 @@ public sealed class StreamingEncoderTests
     }
 
     [Fact]
+    public async Task Accept_ConcurrentStreams_RunAsOneBatch_AndEachEqualsItsWholeEncoding()
+    {
+        using var model = SmallModel();
+        var gate = new object();
+        var batcher = new EncoderBatcher(gate);
+        // 16 feature frames make one chunk of 4 encoder frames; the streams start with different histories
+        // (4, 1 and 0 chunks encoded: caches of 8, 4 and no frames, positions 16, 4 and 0).
+        int[] before = [80, 32, 16];
+        var rng = new Random(5);
+        var features = before.Select(n => Enumerable.Range(0, (n + 16) * 80).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        var streams = features.Select(_ => new StreamingEncoder(model, 4, 2, CPU, batcher)).ToArray();
+        var got = streams.Select(_ => new List<float>()).ToArray();
+        for (int s = 0; s < 3; s++) got[s].AddRange(streams[s].Accept(features[s].AsSpan(0, before[s] * 80)).Encoded);
+        long batchesBefore = batcher.Batches;
+
+        Task[] tasks;
+        lock (gate)   // the model is busy: all three chunks queue up, then go through together
+        {
+            tasks = Enumerable.Range(0, 3).Select(s => Task.Run(() =>
+            {
+                var step = streams[s].Accept(features[s].AsSpan(before[s] * 80));
+                lock (got[s]) got[s].AddRange(step.Encoded);
+            })).ToArray();
+            SpinWait.SpinUntil(() => batcher.Queued == 3, TimeSpan.FromSeconds(30));
+        }
+        await Task.WhenAll(tasks);
+        Assert.Equal(batchesBefore + 1, batcher.Batches);
+
+        for (int s = 0; s < 3; s++)
+        {
+            got[s].AddRange(streams[s].Complete().Encoded);
+            streams[s].Dispose();
+            float[] expected;
+            using (var scope = NewDisposeScope())
+            using (var inference = inference_mode())
+                expected = model.Encoder.Encode(tensor(features[s], [1, before[s] + 16, 80]), null, 4, 2).data<float>().ToArray();
+            Assert.Equal(expected.Length, got[s].Count);
+            float worst = expected.Zip(got[s], (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-4, $"stream {s}: max difference {worst}");
+        }
+    }
+
+    [Fact]
     public void Accept_LongStream_KeepsLiveTensorsBounded()
     {
         using var model = SmallModel();
-        using var streaming = new StreamingEncoder(model, 4, 2, CPU);
+        using var streaming = new StreamingEncoder(model, 4, 2, CPU, new EncoderBatcher(new object()));
         var piece = new float[40 * 80];
         streaming.Accept(piece);
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
