@@ -26,11 +26,12 @@ internal static class ServeCommand
         var maxUpload = new Option<int?>("--max-upload-mb") { Description = $"Largest upload in MB (default {defaults.MaxUploadMegabytes})." };
         var maxAudio = new Option<int?>("--max-audio-s") { Description = $"Longest audio per request or stream in seconds (default {defaults.MaxAudioSeconds})." };
         var maxConcurrent = new Option<int?>("--max-concurrent") { Description = $"Transcriptions and streams at once; more get 429 (default {defaults.MaxConcurrent})." };
+        var streamBatch = new Option<int?>("--stream-batch") { Description = $"Most streams whose encoder chunks run as one batch; 1: none (default {defaults.StreamBatch})." };
         var timeout = new Option<int?>("--request-timeout-s") { Description = $"Longest transcription request in seconds; more gets 408 (default {defaults.RequestTimeoutSeconds})." };
         var idle = new Option<int?>("--stream-idle-s") { Description = $"Close a stream silent on the wire this long (default {defaults.StreamIdleSeconds})." };
         var command = new Command("serve", "Serve transcription over HTTP (OpenAI-style /v1/audio/transcriptions) and WebSocket (/v1/listen). " +
             "Settings: section Serve of ./appsettings.json, then environment (Serve__MaxConcurrent=…), then flags.")
-        { urls, model, device, apiKey, maxUpload, maxAudio, maxConcurrent, timeout, idle };
+        { urls, model, device, apiKey, maxUpload, maxAudio, maxConcurrent, streamBatch, timeout, idle };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
@@ -42,6 +43,7 @@ internal static class ServeCommand
             Flag(maxUpload, nameof(ServeOptions.MaxUploadMegabytes));
             Flag(maxAudio, nameof(ServeOptions.MaxAudioSeconds));
             Flag(maxConcurrent, nameof(ServeOptions.MaxConcurrent));
+            Flag(streamBatch, nameof(ServeOptions.StreamBatch));
             Flag(timeout, nameof(ServeOptions.RequestTimeoutSeconds));
             Flag(idle, nameof(ServeOptions.StreamIdleSeconds));
             builder.Configuration.AddInMemoryCollection(flags);
@@ -49,6 +51,7 @@ internal static class ServeCommand
 
             // The model loads before the server listens: a bad path fails the start with the usual one-line error.
             var recognizer = CommonOptions.LoadRecognizer(options.Model, parse.GetValue(device));
+            recognizer.StreamBatch = options.StreamBatch;
             var service = new SpeechService(options, recognizer);
             builder.WebHost.UseUrls(parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries));
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadMegabytes * 1024L * 1024);

@@ -19,12 +19,12 @@ internal sealed class ServeBenchmark(Uri server, float[] speech16k)
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(5) };
 
     /// <summary>Starts <c>s2s serve</c> (this executable) on a free loopback port and waits until it is ready.</summary>
-    public static async Task<(Process Process, Uri Uri)> StartServerAsync(string model, CancellationToken ct)
+    public static async Task<(Process Process, Uri Uri)> StartServerAsync(string model, int streamBatch, CancellationToken ct)
     {
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0)) { listener.Start(); port = ((IPEndPoint)listener.LocalEndpoint).Port; }
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "serve", "--model", model, "--urls", $"http://127.0.0.1:{port}", "--max-concurrent", "1024", "--max-upload-mb", "100" })
+        foreach (var a in new[] { "serve", "--model", model, "--urls", $"http://127.0.0.1:{port}", "--max-concurrent", "1024", "--max-upload-mb", "100", "--stream-batch", $"{streamBatch}" })
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
         _ = process.StandardOutput.ReadToEndAsync(ct);
@@ -38,6 +38,15 @@ internal sealed class ServeBenchmark(Uri server, float[] speech16k)
         }
         process.Kill();
         throw new TimeoutException("s2s serve did not become ready in 2 minutes");
+    }
+
+    /// <summary>The server's stream encoder counters from /metrics: (batches, requests).</summary>
+    public async Task<(double Batches, double Requests)> EncoderBatchesAsync(CancellationToken ct)
+    {
+        string text = await Http.GetStringAsync(new Uri(server, "metrics"), ct);
+        double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        return (Value("s2s_stream_encoder_batches_total"), Value("s2s_stream_encoder_requests_total"));
     }
 
     /// <summary>Resident set size of a process in MiB (Linux /proc).</summary>

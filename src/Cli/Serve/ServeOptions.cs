@@ -16,6 +16,8 @@ internal sealed class ServeOptions
     public int MaxAudioSeconds { get; set; } = 3600;
     /// <summary>Transcriptions and streams at once: more is 429.</summary>
     public int MaxConcurrent { get; set; } = 16;
+    /// <summary>Most concurrent streams whose encoder chunks run as one batch (1: each stream alone).</summary>
+    public int StreamBatch { get; set; } = 16;
     /// <summary>Longest a transcription request may take in seconds: more is 408.</summary>
     public int RequestTimeoutSeconds { get; set; } = 300;
     /// <summary>A stream that sends nothing for this long is closed (1008 policy violation).</summary>
@@ -33,6 +35,7 @@ internal sealed class ServeOptions
         Check(MaxUploadMegabytes is >= 1 and <= 4096, nameof(MaxUploadMegabytes), MaxUploadMegabytes, "1–4096");
         Check(MaxAudioSeconds is >= 1 and <= 86400, nameof(MaxAudioSeconds), MaxAudioSeconds, "1–86400");
         Check(MaxConcurrent is >= 1 and <= 1024, nameof(MaxConcurrent), MaxConcurrent, "1–1024");
+        Check(StreamBatch is >= 1 and <= 256, nameof(StreamBatch), StreamBatch, "1–256");
         Check(RequestTimeoutSeconds is >= 1 and <= 86400, nameof(RequestTimeoutSeconds), RequestTimeoutSeconds, "1–86400");
         Check(StreamIdleSeconds is >= 1 and <= 3600, nameof(StreamIdleSeconds), StreamIdleSeconds, "1–3600");
         Check(ShutdownSeconds is >= 0 and <= 3600, nameof(ShutdownSeconds), ShutdownSeconds, "0–3600");

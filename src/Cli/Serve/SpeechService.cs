@@ -18,6 +18,12 @@ internal sealed class SpeechService : IDisposable
     {
         (Options, Recognizer) = (options, recognizer);
         _slots = new SemaphoreSlim(options.MaxConcurrent);
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            var (batches, requests) = recognizer.StreamBatches;
+            Metrics.EncoderBatches.IncTo(batches);
+            Metrics.EncoderBatchedChunks.IncTo(requests);
+        });
     }
 
     public ServeOptions Options { get; }
@@ -100,6 +106,10 @@ internal static class Metrics
     public static readonly Gauge Active = Prometheus.Metrics.CreateGauge("s2s_active", "Transcriptions and streams in progress.", "kind");
     public static readonly Counter AudioSeconds = Prometheus.Metrics.CreateCounter("s2s_audio_seconds_total", "Audio processed, in seconds.", "kind");
     public static readonly Counter Rejected = Prometheus.Metrics.CreateCounter("s2s_rejected_total", "Requests and streams refused, by reason.", "reason");
+    public static readonly Counter EncoderBatches = Prometheus.Metrics.CreateCounter("s2s_stream_encoder_batches_total",
+        "Streams: encoder runs (each one batch of streams' chunks).");
+    public static readonly Counter EncoderBatchedChunks = Prometheus.Metrics.CreateCounter("s2s_stream_encoder_requests_total",
+        "Streams: stream requests (one or more chunks of one stream) encoded, in all batches; / batches = the mean batch.");
     public static readonly Histogram RealTimeFactor = Prometheus.Metrics.CreateHistogram("s2s_real_time_factor",
         "Processing time / audio duration of transcriptions.", new HistogramConfiguration { Buckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2] });
     public static readonly Histogram FinalLatency = Prometheus.Metrics.CreateHistogram("s2s_final_latency_seconds",
