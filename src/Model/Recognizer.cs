@@ -71,7 +71,8 @@ public sealed class Recognizer : IDisposable
     /// <summary>Decodes one utterance of 16 kHz mono samples.</summary>
     public Transcript Recognize(float[] samples, DecodeOptions? options = null) => Recognize([samples], options)[0];
 
-    /// <summary>Decodes utterances of 16 kHz mono samples as one batch (encoder, CTC and greedy decoding batched).</summary>
+    /// <summary>Decodes utterances of 16 kHz mono samples as one batch (encoder, CTC, greedy and beam search batched;
+    /// CTC rescoring utterance by utterance).</summary>
     public Transcript[] Recognize(IReadOnlyList<float[]> utterances, DecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(utterances);
@@ -109,6 +110,8 @@ public sealed class Recognizer : IDisposable
             new CtcScores(ctcData.AsSpan(i * frames * vocab, (int)encodedLengths[i] * vocab).ToArray(), (int)encodedLengths[i], vocab)).ToArray();
         var maxTokens = encodedLengths.Select(l => (int)l).ToArray(); // a token needs at least one encoder frame
 
+        // Additive (B, 1, 1, T') mask of the padding frames of shorter utterances.
+        Tensor? MemoryMask() => TransformerEncoder.AttentionMask(encoded.shape[1], _model.Encoder.OutputLengths(lengths), 0, -1, _device);
         // Utterance i's encoder output without padding: (1, T'_i, D).
         Tensor Memory(int i) => encoded[i].unsqueeze(0).narrow(1, 0, Math.Max(1, encodedLengths[i]));
         var results = new (List<int> Tokens, List<float> LogProbs)[b];
@@ -118,15 +121,14 @@ public sealed class Recognizer : IDisposable
                 for (int i = 0; i < b; i++) { var (t, p) = CtcGreedy.Decode(ctc[i]); results[i] = ([.. t], [.. p]); }
                 break;
             case DecodingMethod.AttentionGreedy:
-                var mask = TransformerEncoder.AttentionMask(encoded.shape[1], _model.Encoder.OutputLengths(lengths), 0, -1, _device);
-                results = AttentionSearch.Greedy(_model.Decoder, encoded, mask, maxTokens, options.MaxRepeats);
+                results = AttentionSearch.Greedy(_model.Decoder, encoded, MemoryMask(), maxTokens, options.MaxRepeats);
                 break;
             case DecodingMethod.CtcRescore:
                 for (int i = 0; i < b; i++)
                     results[i] = AttentionSearch.Rescore(_model.Decoder, Memory(i), CtcPrefixBeam.Search(ctc[i], options.BeamSize), options.CtcWeight);
                 break;
             default:
-                for (int i = 0; i < b; i++) results[i] = AttentionSearch.Beam(_model.Decoder, Memory(i), ctc[i], options, maxTokens[i]);
+                results = AttentionSearch.Beam(_model.Decoder, encoded, MemoryMask(), ctc, options, maxTokens);
                 break;
         }
         return results.Select((r, i) => Build(r.Tokens, r.LogProbs, ctc[i])).ToArray();

@@ -47,68 +47,92 @@ internal static class AttentionSearch
     private sealed record Hypothesis(List<int> Tokens, List<float> TokenLogProbs, float AttentionScore, float Score,
         CtcPrefixScorer.State? Ctc, int Row);
 
-    /// <summary>
-    /// Joint CTC/attention beam search for one utterance. memory: (1, S, D). Score = (1−λ)·log P_att + λ·log P_ctc-prefix,
-    /// finished hypotheses ranked by score / (length + 1).
-    /// </summary>
+    /// <summary>Joint CTC/attention beam search for one utterance. memory: (1, S, D).</summary>
     public static (List<int> Tokens, List<float> LogProbs) Beam(SpeechDecoder decoder, Tensor memory, CtcScores ctc,
-        DecodeOptions options, int maxLength)
+        DecodeOptions options, int maxLength) => Beam(decoder, memory, null, [ctc], options, [maxLength])[0];
+
+    /// <summary>
+    /// Joint CTC/attention beam search for a batch of utterances in lockstep: every live hypothesis of every utterance
+    /// is one row of the decoder's batch. memory: (B, S, D), memoryMask: additive (B, 1, 1, S) or null. Score =
+    /// (1−λ)·log P_att + λ·log P_ctc-prefix; finished hypotheses ranked by score / (length + 1).
+    /// </summary>
+    public static (List<int> Tokens, List<float> LogProbs)[] Beam(SpeechDecoder decoder, Tensor memory, Tensor? memoryMask,
+        IReadOnlyList<CtcScores> ctc, DecodeOptions options, int[] maxLengths)
     {
         double lambda = options.CtcWeight;
-        int beam = options.BeamSize;
-        var scorer = lambda > 0 ? new CtcPrefixScorer(ctc) : null;
-        var cache = decoder.Start(memory, null);
-        var live = new List<Hypothesis> { new([], [], 0f, 0f, scorer?.Initial(), 0) };
-        var ended = new List<Hypothesis>();
-        cache.Select(zeros(1, dtype: int64, device: memory.device));
+        int beam = options.BeamSize, b = ctc.Count;
+        var scorers = ctc.Select(c => lambda > 0 ? new CtcPrefixScorer(c) : null).ToArray();
+        var cache = decoder.Start(memory, memoryMask);
+        var live = Enumerable.Range(0, b).Select(u => new List<Hypothesis> { new([], [], 0f, 0f, scorers[u]?.Initial(), u) }).ToArray();
+        var ended = Enumerable.Range(0, b).Select(_ => new List<Hypothesis>()).ToArray();
+        cache.Select(arange(b, dtype: int64, device: memory.device));
 
-        for (int step = 0; step <= maxLength && live.Count > 0; step++)
+        for (int step = 0; live.Any(l => l.Count > 0); step++)
         {
-            var last = tensor(live.Select(h => (long)(h.Tokens.Count == 0 ? SpeechModel.SosEos : h.Tokens[^1])).ToArray(), device: memory.device);
-            var logProbs = decoder.Step(last, cache);                                  // (live, V)
+            var rows = live.SelectMany(l => l).ToList();                                  // Row = index in this list
+            var last = tensor(rows.Select(h => (long)(h.Tokens.Count == 0 ? SpeechModel.SosEos : h.Tokens[^1])).ToArray(), device: memory.device);
+            var logProbs = decoder.Step(last, cache);                                      // (rows, V)
             int vocab = (int)logProbs.shape[1];
             int candidates = Math.Min(vocab - 1, Math.Max(beam + 1, (int)(1.5 * beam)));
             var (topValues, topIndices) = logProbs.topk(candidates, 1);
             var values = topValues.cpu().data<float>().ToArray();
             var indices = topIndices.cpu().data<long>().ToArray();
 
-            var expanded = new List<Hypothesis>();
-            for (int h = 0; h < live.Count; h++)
+            var selection = new List<long>();
+            for (int u = 0; u < b; u++)
             {
-                var hyp = live[h];
-                for (int c = 0; c < candidates; c++)
-                {
-                    int token = (int)indices[h * candidates + c];
-                    if (token == SpeechModel.Blank) continue;
-                    if (step == maxLength && token != SpeechModel.SosEos) continue;
-                    float att = hyp.AttentionScore + values[h * candidates + c];
-                    var ctcState = scorer?.Extend(hyp.Ctc!, token);
-                    float score = scorer is null ? att : (float)((1 - lambda) * att + lambda * ctcState!.Score);
-                    var tokens = token == SpeechModel.SosEos ? hyp.Tokens : [.. hyp.Tokens, token];
-                    expanded.Add(new Hypothesis(tokens, token == SpeechModel.SosEos ? hyp.TokenLogProbs : [.. hyp.TokenLogProbs, values[h * candidates + c]],
-                        att, score, ctcState, token == SpeechModel.SosEos ? -1 : h));
-                }
+                if (live[u].Count == 0) continue;
+                var next = Advance(live[u], ended[u], scorers[u], values, indices, candidates, step, maxLengths[u], lambda, options);
+                int first = selection.Count;
+                selection.AddRange(next.Select(h => (long)h.Row));                        // the rows they extend...
+                live[u] = next.Select((h, i) => h with { Row = first + i }).ToList();     // ...become rows first, first + 1, …
             }
-            // The best `beam` expansions survive; those that chose eos finish (and so take a slot, as in ESPnet).
-            var next = new List<Hypothesis>();
-            foreach (var hyp in expanded.OrderByDescending(h => h.Score).Take(beam))
-            {
-                if (hyp.Row < 0) ended.Add(hyp);
-                else if (RepeatGuard.IsLooping(hyp.Tokens, options.MaxRepeats))
-                    ended.Add(hyp with { Tokens = RepeatGuard.Trim(hyp.Tokens, options.MaxRepeats), Row = -1 });
-                else next.Add(hyp);
-            }
-            // Scores only fall as tokens are added: stop once every live hypothesis is far behind the finished ones.
-            if (ended.Count >= beam && next.Count > 0 && next.Max(h => h.Score) < ended.Max(h => h.Score) - EndMargin)
-                next.Clear();
-            if (next.Count > 0)
-                cache.Select(tensor(next.Select(h => (long)h.Row).ToArray(), device: memory.device));
-            live = next.Select((h, i) => h with { Row = i }).ToList();
+            if (selection.Count > 0) cache.Select(tensor(selection.ToArray(), device: memory.device));
         }
-        var best = ended.Concat(live).OrderByDescending(Normalized).FirstOrDefault();
-        if (best is null) return ([], []);
-        int keep = Math.Min(best.Tokens.Count, best.TokenLogProbs.Count);
-        return (best.Tokens.Take(keep).ToList(), best.TokenLogProbs.Take(keep).ToList());
+        return ended.Select(e =>
+        {
+            var best = e.OrderByDescending(Normalized).FirstOrDefault();
+            if (best is null) return (new List<int>(), new List<float>());
+            int keep = Math.Min(best.Tokens.Count, best.TokenLogProbs.Count);
+            return (best.Tokens.Take(keep).ToList(), best.TokenLogProbs.Take(keep).ToList());
+        }).ToArray();
+    }
+
+    // One step of one utterance's beam: expands its live hypotheses (rows of values/indices), moves those that end to
+    // `ended`, and returns the survivors with Row = the row they extend (none once the search is over: at the length
+    // limit only eos may follow).
+    private static List<Hypothesis> Advance(List<Hypothesis> live, List<Hypothesis> ended, CtcPrefixScorer? scorer,
+        float[] values, long[] indices, int candidates, int step, int maxLength, double lambda, DecodeOptions options)
+    {
+        var expanded = new List<Hypothesis>();
+        foreach (var hyp in live)
+        {
+            for (int c = 0; c < candidates; c++)
+            {
+                int at = hyp.Row * candidates + c, token = (int)indices[at];
+                if (token == SpeechModel.Blank) continue;
+                if (step >= maxLength && token != SpeechModel.SosEos) continue;
+                float att = hyp.AttentionScore + values[at];
+                var ctcState = scorer?.Extend(hyp.Ctc!, token);
+                float score = scorer is null ? att : (float)((1 - lambda) * att + lambda * ctcState!.Score);
+                bool eos = token == SpeechModel.SosEos;
+                expanded.Add(new Hypothesis(eos ? hyp.Tokens : [.. hyp.Tokens, token], eos ? hyp.TokenLogProbs : [.. hyp.TokenLogProbs, values[at]],
+                    att, score, ctcState, eos ? -1 : hyp.Row));
+            }
+        }
+        // The best `beam` expansions survive; those that chose eos finish (and so take a slot, as in ESPnet).
+        var next = new List<Hypothesis>();
+        foreach (var hyp in expanded.OrderByDescending(h => h.Score).Take(options.BeamSize))
+        {
+            if (hyp.Row < 0) ended.Add(hyp);
+            else if (RepeatGuard.IsLooping(hyp.Tokens, options.MaxRepeats))
+                ended.Add(hyp with { Tokens = RepeatGuard.Trim(hyp.Tokens, options.MaxRepeats), Row = -1 });
+            else next.Add(hyp);
+        }
+        // Scores only fall as tokens are added: stop once every live hypothesis is far behind the finished ones.
+        if (ended.Count >= options.BeamSize && next.Count > 0 && next.Max(h => h.Score) < ended.Max(h => h.Score) - EndMargin)
+            next.Clear();
+        return next;
     }
 
     /// <summary>
