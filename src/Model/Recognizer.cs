@@ -2,6 +2,7 @@ using Seq2Seq.Features;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Text;
 using static TorchSharp.torch;
+using EncoderBatcher = Seq2Seq.Model.ModelBatcher<(Seq2Seq.Model.StreamingEncoder Stream, int Frames), Seq2Seq.Model.EncoderStep>;
 
 namespace Seq2Seq.Model;
 
@@ -15,12 +16,14 @@ public sealed class Recognizer : IDisposable
     private readonly SpeechModel _model;
     private readonly Device _device;
     private readonly object _gate = new();
-    private readonly EncoderBatcher _batcher;
+    private readonly EncoderBatcher _chunks;                            // streams' encoder chunks
+    private readonly ModelBatcher<Segment, SegmentResult> _finals;      // streams' segments at their endpoints
 
     private Recognizer(SpeechModel model, ITokenizer tokenizer, Device device, string directory)
     {
         (_model, Tokenizer, _device, Directory) = (model, tokenizer, device, directory);
-        _batcher = new EncoderBatcher(_gate);
+        _chunks = StreamingEncoder.Batcher(_gate);
+        _finals = new ModelBatcher<Segment, SegmentResult>(_gate, SegmentDecoder.Fits, batch => SegmentDecoder.Decode(_model, _device, batch));
     }
 
     /// <summary>Loads a model directory onto a device.</summary>
@@ -47,16 +50,18 @@ public sealed class Recognizer : IDisposable
     /// <summary>Device name ("cpu", "cuda").</summary>
     public string DeviceName => _device.type.ToString().ToLowerInvariant();
 
-    /// <summary>Most concurrent streams whose encoder chunks run as one batch: chunks that queue up while the model is
-    /// busy go through together (1: every stream alone). Default: 16.</summary>
+    /// <summary>Most concurrent streams whose encoder chunks, or whose segments at an endpoint, run as one batch: those
+    /// that queue up while the model is busy go through together (1: every stream alone). Default: 16.</summary>
     public int StreamBatch
     {
-        get => _batcher.MaxBatch;
-        set => _batcher.MaxBatch = value is >= 1 and <= 256 ? value : throw new ArgumentOutOfRangeException(nameof(StreamBatch), value, "must be 1–256");
+        get => _chunks.MaxBatch;
+        set => _chunks.MaxBatch = _finals.MaxBatch = value is >= 1 and <= 256 ? value : throw new ArgumentOutOfRangeException(nameof(StreamBatch), value, "must be 1–256");
     }
 
-    /// <summary>Streams' encoder batches run so far, and the stream requests in them (their ratio: the mean batch).</summary>
-    public (long Batches, long Requests) StreamBatches => (_batcher.Batches, _batcher.Requests);
+    /// <summary>Batches of streams' encoder chunks run so far and the chunk requests in them, and the same for segments
+    /// finalised (each ratio: a mean batch).</summary>
+    public (long Batches, long Requests, long FinalBatches, long Finals) StreamBatches =>
+        (_chunks.Batches, _chunks.Requests, _finals.Batches, _finals.Requests);
 
     /// <summary>Total number of parameters.</summary>
     public long ParameterCount => _model.parameters().Sum(p => p.numel());
@@ -171,7 +176,7 @@ public sealed class Recognizer : IDisposable
 
     /// <summary>Starts a streaming session (one per audio stream); sessions share this model and its lock.</summary>
     public StreamingRecognizer CreateStream(StreamingOptions? options = null) =>
-        new(this, _model, _device, _gate, _batcher, (options ?? new StreamingOptions()).Validated());
+        new(this, _model, _device, _gate, _chunks, _finals, (options ?? new StreamingOptions()).Validated());
 
     /// <inheritdoc />
     public void Dispose() => _model.Dispose();

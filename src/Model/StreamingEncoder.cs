@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using EncoderBatcher = Seq2Seq.Model.ModelBatcher<(Seq2Seq.Model.StreamingEncoder Stream, int Frames), Seq2Seq.Model.EncoderStep>;
 
 namespace Seq2Seq.Model;
 
@@ -8,7 +9,7 @@ internal sealed record EncoderStep(float[] Encoded, float[] CtcLogProbs, int Fra
 /// <summary>
 /// Runs the Transformer encoder chunk by chunk on features that arrive piecemeal, caching each block's keys and values
 /// of the last <c>leftChunks</c> chunks, so that its output equals <see cref="TransformerEncoder.Encode"/> with the same
-/// chunk mask over the whole input. Chunks of concurrent streams go through the model's <see cref="EncoderBatcher"/>,
+/// chunk mask over the whole input. Chunks of concurrent streams go through the model's encoder <see cref="ModelBatcher{TRequest, TResult}"/>,
 /// which may encode them together (<see cref="Run"/>). Owns its cache tensors (disposed on <see cref="Reset"/> and
 /// <see cref="Dispose"/>); use it from one thread.
 /// </summary>
@@ -69,10 +70,15 @@ internal sealed class StreamingEncoder : IDisposable
     // Encoder frames whose whole convolutional receptive field is in the pending features.
     private int ReadyFrames() => (int)ConvSubsampling.OutputFrames(_pending.Count / _bins);
 
-    private EncoderStep Encode(int frames) => frames == 0 ? new EncoderStep([], [], 0, _nextFrame) : _batcher.Encode(this, frames);
+    private EncoderStep Encode(int frames) => frames == 0 ? new EncoderStep([], [], 0, _nextFrame) : _batcher.Run((this, frames));
 
     // Frames of history in the cache (the same in every block).
     private int CachedFrames => (int)(_keys[0]?.shape[2] ?? 0);
+
+    /// <summary>A batcher of streams' encoder requests: those of the same size and chunking run together.</summary>
+    public static EncoderBatcher Batcher(object gate) => new(gate,
+        (a, b) => a.Frames == b.Frames && a.Stream._chunk == b.Stream._chunk,
+        batch => Run(batch.Select(r => r.Stream).ToList(), batch[0].Frames));
 
     /// <summary>
     /// Encodes <paramref name="frames"/> more encoder frames (a multiple of the chunk, except at a stream's end) of each

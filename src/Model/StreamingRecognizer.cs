@@ -1,6 +1,7 @@
 using Seq2Seq.Features;
 using Seq2Seq.Model.Decoding;
 using static TorchSharp.torch;
+using EncoderBatcher = Seq2Seq.Model.ModelBatcher<(Seq2Seq.Model.StreamingEncoder Stream, int Frames), Seq2Seq.Model.EncoderStep>;
 
 namespace Seq2Seq.Model;
 
@@ -18,7 +19,8 @@ public sealed class StreamingRecognizer : IDisposable
 {
     private readonly Recognizer _owner;
     private readonly SpeechModel _model;
-    private readonly object _gate;
+    private readonly object _gate;                // the model's lock: taken for model calls only
+    private readonly ModelBatcher<Segment, SegmentResult> _finals;
     private readonly StreamingOptions _options;
     private readonly LogMelStream _features;
     private readonly VoiceActivityDetector _voice;
@@ -34,9 +36,10 @@ public sealed class StreamingRecognizer : IDisposable
     private int _trailingBlanks;
     private string _lastPartial = "", _lastCtcPartial = "";
 
-    internal StreamingRecognizer(Recognizer owner, SpeechModel model, Device device, object gate, EncoderBatcher batcher, StreamingOptions options)
+    internal StreamingRecognizer(Recognizer owner, SpeechModel model, Device device, object gate, EncoderBatcher batcher,
+        ModelBatcher<Segment, SegmentResult> finals, StreamingOptions options)
     {
-        (_owner, _model, _device, _gate, _options) = (owner, model, device, gate, options);
+        (_owner, _model, _device, _gate, _finals, _options) = (owner, model, device, gate, finals, options);
         _features = new LogMelSpectrogram(model.Config.Features).CreateStream();
         _voice = new VoiceActivityDetector(model.Config.Features.MelBins);
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device, batcher);
@@ -64,15 +67,13 @@ public sealed class StreamingRecognizer : IDisposable
         _voice.Accept(raw.Data);                                       // the detector reads powers, before normalisation
         FeatureNormalizer.Apply(raw.Data, _model.Config.Features.Normalization);
         if (_options.FullContextFinals || _options.PartialSearch == PartialMethod.FullContextAttention) _segmentFeatures.AddRange(raw.Data);
-        var step = _encoder.Accept(raw.Data);                          // takes the model's lock itself, maybe batched
-        lock (_gate) return Consume(step, end: false);
+        return Consume(_encoder.Accept(raw.Data), end: false);         // the encoder takes the model's lock itself, maybe batched
     }
 
     /// <summary>Ends a stream fed with <see cref="AcceptFeatures"/> (after its last frames): the last segment is finalised.</summary>
     public IReadOnlyList<TranscriptUpdate> CompleteFeatures()
     {
-        var step = _encoder.Complete();
-        lock (_gate) return Consume(step, end: true);
+        return Consume(_encoder.Complete(), end: true);
     }
 
     private List<TranscriptUpdate> Consume(EncoderStep step, bool end)
@@ -128,29 +129,28 @@ public sealed class StreamingRecognizer : IDisposable
     private string AttentionPartial()
     {
         int frames = _segmentEncoded.Count / _dim;
-        using var scope = NewDisposeScope();
-        using var inference = inference_mode();
-        var (memory, ctc) = _options.PartialSearch == PartialMethod.FullContextAttention ? EncodeSegment(frames)
-            : (tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device), new CtcScores(_segmentCtc.ToArray(), frames, _vocab));
-        var (tokens, _) = AttentionSearch.Beam(_model.Decoder, memory, ctc, _partialSearch, maxLength: frames);
+        List<int> tokens;
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            var (memory, ctc) = _options.PartialSearch == PartialMethod.FullContextAttention ? EncodeSegment(frames)
+                : (tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device), new CtcScores(_segmentCtc.ToArray(), frames, _vocab));
+            (tokens, _) = AttentionSearch.Beam(_model.Decoder, memory, ctc, _partialSearch, maxLength: frames);
+        }
         return _owner.Tokenizer.Decode(tokens);
     }
 
-    /// <summary>Decodes the segment with the final search and adds the final update (none when the text comes out empty).</summary>
+    /// <summary>Decodes the segment with the final search (in a batch with other streams' segments when they queue up
+    /// together) and adds the final update (none when the text comes out empty).</summary>
     private void FinishSegment(List<TranscriptUpdate> updates)
     {
         int frames = _segmentEncoded.Count / _dim;
-        Transcript transcript;
-        using (var scope = NewDisposeScope())
-        using (var inference = inference_mode())
-        {
-            var (memory, ctc) = _options.FullContextFinals ? EncodeSegment(frames)
-                : (tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device), new CtcScores(_segmentCtc.ToArray(), frames, _vocab));
-            var (tokens, logProbs) = _options.FinalSearch == DecodingMethod.JointBeam
-                ? AttentionSearch.Beam(_model.Decoder, memory, ctc, _finalSearch, maxLength: frames)
-                : AttentionSearch.Rescore(_model.Decoder, memory, _search.NBest(), _options.CtcWeight);
-            transcript = _owner.Build(tokens, logProbs, ctc, TimeSpan.FromSeconds(_segmentStart / _model.Config.EncoderFramesPerSecond));
-        }
+        var (features, featureFrames) = _options.FullContextFinals ? SegmentFeatures(frames) : (null, 0);
+        var segment = new Segment(frames, features, featureFrames, _segmentEncoded.ToArray(), _segmentCtc.ToArray(),
+            _options.FinalSearch == DecodingMethod.CtcRescore ? _search.NBest() : [], _options.FinalSearch, _finalSearch);
+        var result = _finals.Run(segment);
+        var transcript = _owner.Build(result.Tokens, result.LogProbs, result.Ctc, TimeSpan.FromSeconds(_segmentStart / _model.Config.EncoderFramesPerSecond));
         double fps = _model.Config.EncoderFramesPerSecond;
         var start = transcript.Words.Count > 0 ? transcript.Words[0].Start : TimeSpan.FromSeconds(_segmentStart / fps);
         var endTime = transcript.Words.Count > 0 ? transcript.Words[^1].End : TimeSpan.FromSeconds((_segmentStart + frames) / fps);
@@ -168,16 +168,23 @@ public sealed class StreamingRecognizer : IDisposable
         if (text.Length > 0) updates.Add(new TranscriptUpdate(true, text, start, endTime, confidence, words));
     }
 
-    /// <summary>The second pass: the segment's encoder frames [s, s + n) see feature frames [4s, 4s + 4n + 3), encoded
-    /// here without a chunk mask. Returns memory (1, n, D) and its CTC log-probabilities.</summary>
+    /// <summary>The second pass: the segment's features encoded again without a chunk mask. Returns memory (1, n, D) and
+    /// its CTC log-probabilities.</summary>
     private (Tensor Memory, CtcScores Ctc) EncodeSegment(int frames)
     {
-        int bins = _model.Config.Features.MelBins, count = ConvSubsampling.Stride * frames + ConvSubsampling.ReceptiveField - ConvSubsampling.Stride;
-        int offset = (int)(ConvSubsampling.Stride * _segmentStart - _featureStart);
-        var x = tensor(_segmentFeatures.GetRange(offset * bins, count * bins).ToArray(), [1, count, bins], device: _device);
+        var (features, count) = SegmentFeatures(frames);
+        var x = tensor(features, [1, count, _model.Config.Features.MelBins], device: _device);
         var memory = _model.Encoder.Encode(x, null, 0, -1);                                       // (1, n, D)
         var ctc = _model.CtcLogProbs(memory).cpu().data<float>().ToArray();                       // (1, n, V)
         return (memory, new CtcScores(ctc, frames, _vocab));
+    }
+
+    /// <summary>The feature frames the segment's encoder frames [s, s + n) see: [4s, 4s + 4n + 3), row-major.</summary>
+    private (float[] Features, int Count) SegmentFeatures(int frames)
+    {
+        int bins = _model.Config.Features.MelBins, count = ConvSubsampling.Stride * frames + ConvSubsampling.ReceptiveField - ConvSubsampling.Stride;
+        int offset = (int)(ConvSubsampling.Stride * _segmentStart - _featureStart);
+        return (_segmentFeatures.GetRange(offset * bins, count * bins).ToArray(), count);
     }
 
     private void DropFeaturesBeforeSegment()

@@ -36,7 +36,7 @@ public sealed class StreamingEncoderTests
             expected = model.Encoder.Encode(x, null, chunk, leftChunks).data<float>().ToArray();
         }
 
-        using var streaming = new StreamingEncoder(model, chunk, leftChunks, CPU, new EncoderBatcher(new object()));
+        using var streaming = new StreamingEncoder(model, chunk, leftChunks, CPU, StreamingEncoder.Batcher(new object()));
         var got = new List<float>();
         long next = 0;
         for (int at = 0; at < frames;)
@@ -59,7 +59,7 @@ public sealed class StreamingEncoderTests
     {
         using var model = SmallModel();
         var gate = new object();
-        var batcher = new EncoderBatcher(gate);
+        var batcher = StreamingEncoder.Batcher(gate);
         // 16 feature frames make one chunk of 4 encoder frames; the streams start with different histories
         // (4, 1 and 0 chunks encoded: caches of 8, 4 and no frames, positions 16, 4 and 0).
         int[] before = [80, 32, 16];
@@ -101,7 +101,7 @@ public sealed class StreamingEncoderTests
     public void Accept_LongStream_KeepsLiveTensorsBounded()
     {
         using var model = SmallModel();
-        using var streaming = new StreamingEncoder(model, 4, 2, CPU, new EncoderBatcher(new object()));
+        using var streaming = new StreamingEncoder(model, 4, 2, CPU, StreamingEncoder.Batcher(new object()));
         var piece = new float[40 * 80];
         streaming.Accept(piece);
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;

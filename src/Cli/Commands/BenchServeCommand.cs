@@ -16,7 +16,7 @@ internal static class BenchServeCommand
         var seconds = new Option<double>("--stream-s") { Description = "Audio each stream sends (the samples, repeated), in seconds.", DefaultValueFactory = _ => 20 };
         var requests = new Option<int>("--requests") { Description = "Requests of the 10 s file for requests/second.", DefaultValueFactory = _ => 200 };
         var memoryRequests = new Option<int>("--memory-requests") { Description = "Requests of a 1 s file between the two RSS readings.", DefaultValueFactory = _ => 10_000 };
-        var streamBatch = new Option<int>("--stream-batch") { Description = "The server's --stream-batch (1: streams' encoder chunks never batched).", DefaultValueFactory = _ => new ServeOptions().StreamBatch };
+        var streamBatch = new Option<int>("--stream-batch") { Description = "The server's --stream-batch (1: streams' encoder chunks and finals never batched).", DefaultValueFactory = _ => new ServeOptions().StreamBatch };
         var parallel = new Option<int>("--parallel") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var command = new Command("serve", "Capacity of `s2s serve` on this machine: concurrent real-time streams within the final-latency bound, " +
             "requests/second for 10 s files, RSS before and after many requests. Audio: samples/*.wav (resampled to 16 kHz, joined).")
@@ -42,12 +42,12 @@ internal static class BenchServeCommand
                 int sustained = 0;
                 for (int n = 1; n <= parse.GetValue(maxStreams); n *= 2)
                 {
-                    var (batches, requests) = await bench.EncoderBatchesAsync(token);
+                    var counters = await bench.BatchCountersAsync(token);
                     var latencies = await bench.StreamsAsync(n, token);
-                    var (batchesAfter, requestsAfter) = await bench.EncoderBatchesAsync(token);
-                    double meanBatch = (requestsAfter - requests) / Math.Max(1, batchesAfter - batches);
+                    var countersAfter = await bench.BatchCountersAsync(token);
+                    double Mean(int batches) => (countersAfter[batches + 1] - counters[batches + 1]) / Math.Max(1, countersAfter[batches] - counters[batches]);
                     double p50 = StreamBenchResult.Percentile(latencies, 50), p95 = StreamBenchResult.Percentile(latencies, 95);
-                    Console.WriteLine($"{n,3} real-time streams: final latency p50 {1000 * p50:F0} ms, p95 {1000 * p95:F0} ms ({latencies.Count} finals), mean encoder batch {meanBatch:F2}");
+                    Console.WriteLine($"{n,3} real-time streams: final latency p50 {1000 * p50:F0} ms, p95 {1000 * p95:F0} ms ({latencies.Count} finals), mean batch: encoder {Mean(0):F2}, finals {Mean(2):F2}");
                     if (1000 * p95 > parse.GetValue(bound)) break;
                     sustained = n;
                 }

@@ -26,7 +26,7 @@ internal static class ServeCommand
         var maxUpload = new Option<int?>("--max-upload-mb") { Description = $"Largest upload in MB (default {defaults.MaxUploadMegabytes})." };
         var maxAudio = new Option<int?>("--max-audio-s") { Description = $"Longest audio per request or stream in seconds (default {defaults.MaxAudioSeconds})." };
         var maxConcurrent = new Option<int?>("--max-concurrent") { Description = $"Transcriptions and streams at once; more get 429 (default {defaults.MaxConcurrent})." };
-        var streamBatch = new Option<int?>("--stream-batch") { Description = $"Most streams whose encoder chunks run as one batch; 1: none (default {defaults.StreamBatch})." };
+        var streamBatch = new Option<int?>("--stream-batch") { Description = $"Most streams whose encoder chunks, or finals, run as one batch; 1: none (default {defaults.StreamBatch})." };
         var timeout = new Option<int?>("--request-timeout-s") { Description = $"Longest transcription request in seconds; more gets 408 (default {defaults.RequestTimeoutSeconds})." };
         var idle = new Option<int?>("--stream-idle-s") { Description = $"Close a stream silent on the wire this long (default {defaults.StreamIdleSeconds})." };
         var command = new Command("serve", "Serve transcription over HTTP (OpenAI-style /v1/audio/transcriptions) and WebSocket (/v1/listen). " +

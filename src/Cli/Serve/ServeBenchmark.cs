@@ -40,13 +40,14 @@ internal sealed class ServeBenchmark(Uri server, float[] speech16k)
         throw new TimeoutException("s2s serve did not become ready in 2 minutes");
     }
 
-    /// <summary>The server's stream encoder counters from /metrics: (batches, requests).</summary>
-    public async Task<(double Batches, double Requests)> EncoderBatchesAsync(CancellationToken ct)
+    /// <summary>The server's stream batching counters from /metrics: encoder (batches, requests), finals (batches, segments).</summary>
+    public async Task<double[]> BatchCountersAsync(CancellationToken ct)
     {
         string text = await Http.GetStringAsync(new Uri(server, "metrics"), ct);
         double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
-        return (Value("s2s_stream_encoder_batches_total"), Value("s2s_stream_encoder_requests_total"));
+        return [Value("s2s_stream_encoder_batches_total"), Value("s2s_stream_encoder_requests_total"),
+            Value("s2s_stream_final_batches_total"), Value("s2s_stream_finals_total")];
     }
 
     /// <summary>Resident set size of a process in MiB (Linux /proc).</summary>

@@ -16,7 +16,7 @@ internal sealed class ServeOptions
     public int MaxAudioSeconds { get; set; } = 3600;
     /// <summary>Transcriptions and streams at once: more is 429.</summary>
     public int MaxConcurrent { get; set; } = 16;
-    /// <summary>Most concurrent streams whose encoder chunks run as one batch (1: each stream alone).</summary>
+    /// <summary>Most concurrent streams whose encoder chunks, or segments at an endpoint, run as one batch (1: each stream alone).</summary>
     public int StreamBatch { get; set; } = 16;
     /// <summary>Longest a transcription request may take in seconds: more is 408.</summary>
     public int RequestTimeoutSeconds { get; set; } = 300;

@@ -20,9 +20,11 @@ internal sealed class SpeechService : IDisposable
         _slots = new SemaphoreSlim(options.MaxConcurrent);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
-            var (batches, requests) = recognizer.StreamBatches;
+            var (batches, requests, finalBatches, finals) = recognizer.StreamBatches;
             Metrics.EncoderBatches.IncTo(batches);
             Metrics.EncoderBatchedChunks.IncTo(requests);
+            Metrics.FinalBatches.IncTo(finalBatches);
+            Metrics.Finals.IncTo(finals);
         });
     }
 
@@ -110,6 +112,10 @@ internal static class Metrics
         "Streams: encoder runs (each one batch of streams' chunks).");
     public static readonly Counter EncoderBatchedChunks = Prometheus.Metrics.CreateCounter("s2s_stream_encoder_requests_total",
         "Streams: stream requests (one or more chunks of one stream) encoded, in all batches; / batches = the mean batch.");
+    public static readonly Counter FinalBatches = Prometheus.Metrics.CreateCounter("s2s_stream_final_batches_total",
+        "Streams: final searches run (each one batch of streams' segments at their endpoints).");
+    public static readonly Counter Finals = Prometheus.Metrics.CreateCounter("s2s_stream_finals_total",
+        "Streams: segments finalised, in all batches; / batches = the mean batch.");
     public static readonly Histogram RealTimeFactor = Prometheus.Metrics.CreateHistogram("s2s_real_time_factor",
         "Processing time / audio duration of transcriptions.", new HistogramConfiguration { Buckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2] });
     public static readonly Histogram FinalLatency = Prometheus.Metrics.CreateHistogram("s2s_final_latency_seconds",

@@ -29,8 +29,11 @@ public sealed class SentencePieceTokenizer : ITokenizer
     public int[] Encode(string normalizedText) => _inner.EncodeToIds(normalizedText).Select(i => i + Offset).ToArray();
 
     /// <inheritdoc />
-    public string Decode(IEnumerable<int> ids) =>
-        _inner.Decode(ids.Where(i => i >= Offset && i < VocabSize).Select(i => i - Offset)) ?? "";
+    public string Decode(IEnumerable<int> ids)
+    {
+        var pieces = ids.Where(i => i >= Offset && i < VocabSize).Select(i => i - Offset).ToList();
+        lock (_inner) return _inner.Decode(pieces) ?? "";   // streams decode concurrently; the library does not promise thread safety
+    }
 
     /// <inheritdoc />
     public bool StartsWord(int id) => _wordStarts.Contains(id);
