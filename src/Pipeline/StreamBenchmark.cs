@@ -7,8 +7,11 @@ using Seq2Seq.Model.Scoring;
 namespace Seq2Seq.Pipeline;
 
 /// <summary>Figures of <see cref="StreamBenchmark"/>: latencies in seconds.</summary>
+/// <param name="PartialLatencies">Per offline word: its end → the first update holding it in place (every earlier word right too).</param>
+/// <param name="ContainedLatencies">Per offline word: its end → the first update containing it (aligned to it by minimum edits,
+/// earlier words may be wrong).</param>
 public sealed record StreamBenchResult(int Files, double AudioSeconds, double StreamingComputeSeconds, IReadOnlyList<double> PartialLatencies,
-    IReadOnlyList<double> FinalLatencies, ErrorCounts Streaming, ErrorCounts Offline)
+    IReadOnlyList<double> ContainedLatencies, IReadOnlyList<double> FinalLatencies, ErrorCounts Streaming, ErrorCounts Offline)
 {
     /// <summary>Streaming real-time factor (compute time / audio time, without pacing).</summary>
     public double RealTimeFactor => StreamingComputeSeconds / Math.Max(AudioSeconds, 1e-9);
@@ -24,7 +27,8 @@ public sealed record StreamBenchResult(int Files, double AudioSeconds, double St
 
 /// <summary>
 /// Streams files through the pipeline at real-time pace and measures: partial latency (end of a word in the audio,
-/// from the offline decode's word times → first update whose text has that word in place), final latency (end of a
+/// from the offline decode's word times → first update whose text has that word in place, and → first update that
+/// contains it, aligned by minimum edits to the words heard so far), final latency (end of a
 /// segment's speech → its final), streaming real-time factor (a second, unpaced pass), and WER of streaming and of
 /// offline decoding against the references (or, without one, streaming against offline).
 /// </summary>
@@ -34,6 +38,7 @@ public static class StreamBenchmark
         StreamingOptions? options, IProgress<int>? progress, CancellationToken ct)
     {
         var partial = new List<double>();
+        var contained = new List<double>();
         var final = new List<double>();
         ErrorCounts streamingErrors = ErrorCounts.Zero, offlineErrors = ErrorCounts.Zero;
         double audioSeconds = 0, computeSeconds = 0;
@@ -62,13 +67,14 @@ public static class StreamBenchmark
             streamingErrors += ErrorRate.Words(reference ?? offline.Text, streamed);
             if (reference is not null) offlineErrors += ErrorRate.Words(reference, offline.Text);
             partial.AddRange(WordLatencies(offline, arrivals));
+            contained.AddRange(ContainedLatencies(offline, arrivals));
             progress?.Report(++done);
         }
-        return new StreamBenchResult(files.Count, audioSeconds, computeSeconds, partial, final, streamingErrors, offlineErrors);
+        return new StreamBenchResult(files.Count, audioSeconds, computeSeconds, partial, contained, final, streamingErrors, offlineErrors);
     }
 
     /// <summary>For each offline word: first arrival whose running text (earlier finals + this update) has it in place.</summary>
-    private static IEnumerable<double> WordLatencies(Transcript offline, List<(double At, TranscriptUpdate Update)> arrivals)
+    internal static IEnumerable<double> WordLatencies(Transcript offline, List<(double At, TranscriptUpdate Update)> arrivals)
     {
         var words = offline.Words;
         var committed = new List<string>();
@@ -83,5 +89,24 @@ public static class StreamBenchmark
             }
             if (u.IsFinal) committed.AddRange(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         }
+    }
+
+    /// <summary>For each offline word: first arrival whose running text, aligned by minimum edits to the offline words
+    /// begun by then, pairs it with an equal word (earlier words may still be wrong).</summary>
+    internal static IEnumerable<double> ContainedLatencies(Transcript offline, List<(double At, TranscriptUpdate Update)> arrivals)
+    {
+        var words = offline.Words;
+        var first = new double?[words.Count];
+        var committed = new List<string>();
+        foreach (var (at, u) in arrivals)
+        {
+            var running = committed.Concat(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            var heard = words.TakeWhile(w => w.Start.TotalSeconds < at).Select(w => w.Text).ToList();
+            var matched = ErrorRate.Matched(heard, running);
+            for (int i = 0; i < matched.Length; i++)
+                if (matched[i] && first[i] is null) first[i] = at - words[i].End.TotalSeconds;
+            if (u.IsFinal) committed.AddRange(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+        return first.OfType<double>();
     }
 }

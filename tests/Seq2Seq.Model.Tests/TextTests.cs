@@ -33,4 +33,12 @@ public sealed class TextTests
         Assert.Equal(0, ErrorRate.Words("", "").Rate);
         Assert.Equal(1, ErrorRate.Words("", "hello").Rate);
     }
+
+    [Fact]
+    public void ErrorRate_Matched_MarksReferenceWordsAlignedToEqualWords()
+    {
+        string[] reference = ["the", "cat", "sat", "on", "the", "mat"], hypothesis = ["the", "bat", "sat", "the", "mat", "down"];
+        Assert.Equal([true, false, true, false, true, true], ErrorRate.Matched(reference, hypothesis));
+        Assert.Equal([false, false], ErrorRate.Matched(["a", "b"], Array.Empty<string>()));
+    }
 }

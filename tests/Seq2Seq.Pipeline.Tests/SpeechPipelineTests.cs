@@ -228,6 +228,21 @@ public sealed class StreamBenchmarkTests(SmallModelFixture small) : IClassFixtur
         Assert.Equal(6, r.Streaming.ReferenceLength);
         Assert.True(r.RealTimeFactor is > 0 and < 1);
         Assert.All(r.FinalLatencies, l => Assert.InRange(l, -1, 10));
+        Assert.True(r.ContainedLatencies.Count >= r.PartialLatencies.Count);
+    }
+
+    /// <summary>Offline words "a b c d" ending at 1, 2, 3, 4 s; partials get "b" wrong until the final.</summary>
+    [Fact]
+    public void WordLatencies_InPlaceWaitsForEarlierWords_ContainedDoesNot()
+    {
+        static WordInfo W(string text, double start, double end) => new(text, TimeSpan.FromSeconds(start), TimeSpan.FromSeconds(end), 1);
+        var offline = new Transcript("a b c d", [], [W("a", 0.5, 1), W("b", 1.5, 2), W("c", 2.5, 3), W("d", 3.5, 4)], 1);
+        static TranscriptUpdate U(bool final, string text) => new(final, text, TimeSpan.Zero, TimeSpan.FromSeconds(4), 1, []);
+        List<(double, TranscriptUpdate)> arrivals = [(1.2, U(false, "a")), (2.2, U(false, "a x")), (3.3, U(false, "a x c")),
+            (3.6, U(false, "c a x c")), (4.5, U(true, "a b c d"))];
+        Assert.Equal([0.2, 2.5, 1.5, 0.5], StreamBenchmark.WordLatencies(offline, arrivals).Select(l => Math.Round(l, 3)));
+        // "c" counts at 3.3 s; the stray "c" at 3.6 s is an insertion, not a second sighting of "a".
+        Assert.Equal([0.2, 2.5, 0.3, 0.5], StreamBenchmark.ContainedLatencies(offline, arrivals).Select(l => Math.Round(l, 3)));
     }
 
     [Fact]

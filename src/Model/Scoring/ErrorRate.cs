@@ -34,6 +34,29 @@ public static class ErrorRate
     /// <summary>Minimum-edit alignment counts (ties prefer substitution, then deletion).</summary>
     public static ErrorCounts Count<T>(IReadOnlyList<T> reference, IReadOnlyList<T> hypothesis) where T : IEquatable<T>
     {
+        long s = 0, d = 0, ins = 0;
+        foreach (var (i, j) in Align(reference, hypothesis))
+        {
+            if (i < 0) ins++;
+            else if (j < 0) d++;
+            else if (!reference[i].Equals(hypothesis[j])) s++;
+        }
+        return new ErrorCounts(s, d, ins, reference.Count);
+    }
+
+    /// <summary>For each reference position: whether the minimum-edit alignment pairs it with an equal hypothesis token.</summary>
+    public static bool[] Matched<T>(IReadOnlyList<T> reference, IReadOnlyList<T> hypothesis) where T : IEquatable<T>
+    {
+        var matched = new bool[reference.Count];
+        foreach (var (i, j) in Align(reference, hypothesis))
+            if (i >= 0 && j >= 0 && reference[i].Equals(hypothesis[j])) matched[i] = true;
+        return matched;
+    }
+
+    /// <summary>Minimum-edit alignment as (reference index, hypothesis index) pairs from the end, -1 for a gap
+    /// (ties prefer substitution, then deletion).</summary>
+    private static List<(int Ref, int Hyp)> Align<T>(IReadOnlyList<T> reference, IReadOnlyList<T> hypothesis) where T : IEquatable<T>
+    {
         int n = reference.Count, m = hypothesis.Count;
         var cost = new int[n + 1, m + 1];
         for (int i = 0; i <= n; i++) cost[i, 0] = i;
@@ -42,17 +65,14 @@ public static class ErrorRate
             for (int j = 1; j <= m; j++)
                 cost[i, j] = Math.Min(cost[i - 1, j - 1] + (reference[i - 1].Equals(hypothesis[j - 1]) ? 0 : 1),
                     Math.Min(cost[i - 1, j] + 1, cost[i, j - 1] + 1));
-        long s = 0, d = 0, ins = 0;
+        var pairs = new List<(int, int)>();
         for (int i = n, j = m; i > 0 || j > 0;)
         {
             if (i > 0 && j > 0 && cost[i, j] == cost[i - 1, j - 1] + (reference[i - 1].Equals(hypothesis[j - 1]) ? 0 : 1))
-            {
-                if (!reference[i - 1].Equals(hypothesis[j - 1])) s++;
-                i--; j--;
-            }
-            else if (i > 0 && cost[i, j] == cost[i - 1, j] + 1) { d++; i--; }
-            else { ins++; j--; }
+                pairs.Add((--i, --j));
+            else if (i > 0 && cost[i, j] == cost[i - 1, j] + 1) pairs.Add((--i, -1));
+            else pairs.Add((-1, --j));
         }
-        return new ErrorCounts(s, d, ins, n);
+        return pairs;
     }
 }
