@@ -128,16 +128,9 @@ public sealed class StreamingRecognizer : IDisposable
     /// features encoded again without the chunk mask.</summary>
     private string AttentionPartial()
     {
-        int frames = _segmentEncoded.Count / _dim;
+        var segment = CurrentSegment(_options.PartialSearch == PartialMethod.FullContextAttention, DecodingMethod.JointBeam, _partialSearch);
         List<int> tokens;
-        lock (_gate)
-        {
-            using var scope = NewDisposeScope();
-            using var inference = inference_mode();
-            var (memory, ctc) = _options.PartialSearch == PartialMethod.FullContextAttention ? EncodeSegment(frames)
-                : (tensor(_segmentEncoded.ToArray(), [1, frames, _dim], device: _device), new CtcScores(_segmentCtc.ToArray(), frames, _vocab));
-            (tokens, _) = AttentionSearch.Beam(_model.Decoder, memory, ctc, _partialSearch, maxLength: frames);
-        }
+        lock (_gate) tokens = SegmentDecoder.Decode(_model, _device, [segment])[0].Tokens;
         return _owner.Tokenizer.Decode(tokens);
     }
 
@@ -146,10 +139,7 @@ public sealed class StreamingRecognizer : IDisposable
     private void FinishSegment(List<TranscriptUpdate> updates)
     {
         int frames = _segmentEncoded.Count / _dim;
-        var (features, featureFrames) = _options.FullContextFinals ? SegmentFeatures(frames) : (null, 0);
-        var segment = new Segment(frames, features, featureFrames, _segmentEncoded.ToArray(), _segmentCtc.ToArray(),
-            _options.FinalSearch == DecodingMethod.CtcRescore ? _search.NBest() : [], _options.FinalSearch, _finalSearch);
-        var result = _finals.Run(segment);
+        var result = _finals.Run(CurrentSegment(_options.FullContextFinals, _options.FinalSearch, _finalSearch));
         var transcript = _owner.Build(result.Tokens, result.LogProbs, result.Ctc, TimeSpan.FromSeconds(_segmentStart / _model.Config.EncoderFramesPerSecond));
         double fps = _model.Config.EncoderFramesPerSecond;
         var start = transcript.Words.Count > 0 ? transcript.Words[0].Start : TimeSpan.FromSeconds(_segmentStart / fps);
@@ -168,15 +158,14 @@ public sealed class StreamingRecognizer : IDisposable
         if (text.Length > 0) updates.Add(new TranscriptUpdate(true, text, start, endTime, confidence, words));
     }
 
-    /// <summary>The second pass: the segment's features encoded again without a chunk mask. Returns memory (1, n, D) and
-    /// its CTC log-probabilities.</summary>
-    private (Tensor Memory, CtcScores Ctc) EncodeSegment(int frames)
+    /// <summary>The segment so far, to decode with <paramref name="search"/>: its features for a second pass without
+    /// the chunk mask when <paramref name="fullContext"/>, else its chunked encoder output.</summary>
+    private Segment CurrentSegment(bool fullContext, DecodingMethod method, DecodeOptions search)
     {
-        var (features, count) = SegmentFeatures(frames);
-        var x = tensor(features, [1, count, _model.Config.Features.MelBins], device: _device);
-        var memory = _model.Encoder.Encode(x, null, 0, -1);                                       // (1, n, D)
-        var ctc = _model.CtcLogProbs(memory).cpu().data<float>().ToArray();                       // (1, n, V)
-        return (memory, new CtcScores(ctc, frames, _vocab));
+        int frames = _segmentEncoded.Count / _dim;
+        var (features, featureFrames) = fullContext ? SegmentFeatures(frames) : (null, 0);
+        return new Segment(frames, features, featureFrames, _segmentEncoded.ToArray(), _segmentCtc.ToArray(),
+            method == DecodingMethod.CtcRescore ? _search.NBest() : [], method, search);
     }
 
     /// <summary>The feature frames the segment's encoder frames [s, s + n) see: [4s, 4s + 4n + 3), row-major.</summary>
