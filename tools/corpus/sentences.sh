@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the synthetic corpus's text: English sentences from Debian's text packages plus generated material in the
 # registers people dictate, in spoken form (normalised by `s2s normalize`), 3–25 words, de-duplicated, shuffled with
-# a fixed seed. Output: OUT/sentences.txt (one per line) and OUT/sources.tsv (count per source).
+# a fixed seed. Output: OUT/sentences.txt (one per line), OUT/sources.tsv (count per source), and OUT/words.txt
+# (tools/corpus/words.sh).
 # Needs: wordnet-base fortunes fortunes-min bible-kjv-text bible-kjv jargon-text (tools/corpus/setup.sh installs them).
 # Usage: tools/corpus/sentences.sh [OUT]   (default corpus/text)
 set -euo pipefail
@@ -30,6 +31,12 @@ for src in wordnet fortunes kjv jargon generated; do
   [ "$src" = generated ] && "$root/s2s" normalize < "$tmp/$src.txt" 2>/dev/null | awk 'NF >= 1' | sort -u > "$tmp/$src.norm"
   printf '%s\t%d\n' "$src" "$(wc -l < "$tmp/$src.norm")" >> "$out/sources.tsv"
 done
-sort -u "$tmp"/*.norm | shuf --random-source=<(yes seq2seq) > "$out/sentences.txt"
+# The list's first shuffle (shuf reading a repeating random source) left it nearly in sorted order; it is kept only
+# to choose the same 500 held-out test sentences (the last lines, see synthesize.sh) as every earlier corpus. The
+# training lines before them are shuffled properly (seeded rand), so any range of ids mixes all sources and registers.
+sort -u "$tmp"/*.norm | shuf --random-source=<(yes seq2seq) > "$tmp/first-order"
+head -n -500 "$tmp/first-order" | awk 'BEGIN { srand(2026) } { printf "%.9f\t%s\n", rand(), $0 }' | sort | cut -f2- > "$out/sentences.txt"
+tail -n 500 "$tmp/first-order" >> "$out/sentences.txt"
+"$(dirname "$0")/words.sh" "$out"
 cat "$out/sources.tsv" >&2
 echo "$out/sentences.txt: $(wc -l < "$out/sentences.txt") distinct sentences" >&2

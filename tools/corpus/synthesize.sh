@@ -11,17 +11,21 @@
 # three earlier utterances (10 %). Output 16 kHz 16-bit WAV.
 #
 # Every choice derives from the utterance id, so a rerun (or a resume after a crash) makes the same corpus.
-# Usage: tools/corpus/synthesize.sh [--workers N] [--hours H] [--first ID] [--out DIR]   (defaults 1, 50, 0, corpus)
+# Usage: tools/corpus/synthesize.sh [--workers N] [--hours H] [--first ID] [--words N] [--out DIR]
+#        (defaults 1, 50, 0, 0, corpus)
 # --first ID starts the training utterances at id ID (sentence ID+1): a later session that lost its corpus can
 # synthesise sentences its model has not heard yet instead of the same first ones again.
+# --words N first speaks N isolated words or names of DIR/text/words.txt (tools/corpus/words.sh), starting at line
+# ID+1 of that list too, as utterances 10,000,000 + i (training voices and augmentation, like the sentences).
 # Then: tools/corpus/manifest.sh [--out DIR] writes DIR/train.tsv and DIR/test.tsv.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-workers=1 hours=50 first=0 out=$root/corpus
-while [ $# -gt 0 ]; do case $1 in --workers) workers=$2; shift 2 ;; --hours) hours=$2; shift 2 ;; --first) first=$2; shift 2 ;; --out) out=$2; shift 2 ;; *) echo "unknown option $1" >&2; exit 1 ;; esac; done
+workers=1 hours=50 first=0 words=0 out=$root/corpus
+while [ $# -gt 0 ]; do case $1 in --workers) workers=$2; shift 2 ;; --hours) hours=$2; shift 2 ;; --first) first=$2; shift 2 ;; --words) words=$2; shift 2 ;; --out) out=$2; shift 2 ;; *) echo "unknown option $1" >&2; exit 1 ;; esac; done
 text=$out/text/sentences.txt
 [ -f "$text" ] || { echo "no $text: run tools/corpus/sentences.sh first" >&2; exit 1; }
-export TEST_SENTENCES=500 OUT=$out TEXT=$text FIRST=$first
+export TEST_SENTENCES=500 OUT=$out TEXT=$text FIRST=$first WORDS=$words WORD_LIST=$out/text/words.txt WORD_BASE=10000000
+[ "$words" = 0 ] || [ -f "$WORD_LIST" ] || { echo "no $WORD_LIST: run tools/corpus/words.sh first" >&2; exit 1; }
 total=$(wc -l < "$text")
 export TRAIN_SENTENCES=$((total - TEST_SENTENCES))
 # Stop after about `hours` of audio: at ~2.6 s per utterance on average.
@@ -38,15 +42,18 @@ worker() {
   train_variants=() klatt=()
   for v in "${variants[@]}"; do case $v in klatt*) klatt+=("$v") ;; *) train_variants+=("$v") ;; esac; done
   local tmp; tmp=$(mktemp -d)
-  # Test utterances (ids LIMIT…LIMIT+TEST_SENTENCES-1) first, so an evaluation set exists early; then training.
-  for id in $(seq $((LIMIT + k)) "$n" $((LIMIT + TEST_SENTENCES - 1))) $(seq $((FIRST + k)) "$n" $((LIMIT - 1))); do
-    local test=0 line
-    if ((id >= LIMIT)); then test=1; line=$((TRAIN_SENTENCES + id - LIMIT + 1)); else line=$((id % TRAIN_SENTENCES + 1)); fi
+  # Test utterances (ids LIMIT…LIMIT+TEST_SENTENCES-1) first, so an evaluation set exists early; then isolated
+  # words, then training sentences.
+  for id in $(seq $((LIMIT + k)) "$n" $((LIMIT + TEST_SENTENCES - 1))) $(seq $((WORD_BASE + k)) "$n" $((WORD_BASE + WORDS - 1))) \
+            $(seq $((FIRST + k)) "$n" $((LIMIT - 1))); do
+    local test=0 line text=$TEXT
+    if ((id >= WORD_BASE)); then text=$WORD_LIST; line=$(((FIRST + id - WORD_BASE) % $(wc -l < "$WORD_LIST") + 1))
+    elif ((id >= LIMIT)); then test=1; line=$((TRAIN_SENTENCES + id - LIMIT + 1)); else line=$((id % TRAIN_SENTENCES + 1)); fi
     local dir name
     if ((test)); then dir=$OUT/test-audio; name=test-$((id - LIMIT)); else dir=$OUT/audio/$((id / 1000)); name=$id; fi
     [ -s "$dir/$name.wav" ] && continue
     mkdir -p "$dir"
-    local sentence; sentence=$(sed -n "${line}p" "$TEXT")
+    local sentence; sentence=$(sed -n "${line}p" "$text")
     [ -n "$sentence" ] || continue
     RANDOM=$((id * 7919 + 13))
     local voice engine raw=$tmp/raw.wav r=$((RANDOM % 100))

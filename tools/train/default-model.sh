@@ -8,14 +8,15 @@
 #   --synthesize M    first synthesise corpus audio for M minutes on every core (resumes the corpus where it is;
 #                     corpus/ does not outlive this machine, so a new session starts with this)
 #   --first ID        with --synthesize: start the training utterances at id ID (sentences the model has not heard)
+#   --words N         with --synthesize: first speak N isolated words or names (tools/corpus/words.sh)
 #   --lr X            peak learning rate of a new run (default: the recipe's 1e-3); a warm start fine-tunes with less
 # Output: runs/default/final (averaged), runs/default/best; copy one to models/default when it beats the shipped model.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-init="" minutes="" synth=0 first=0 lr=""
+init="" minutes="" synth=0 first=0 words=0 lr=""
 while [ $# -gt 0 ]; do case $1 in --init) init=$2; shift 2 ;; --minutes) minutes=$2; shift 2 ;; --synthesize) synth=$2; shift 2 ;;
-  --first) first=$2; shift 2 ;; --lr) lr=$2; shift 2 ;;
+  --first) first=$2; shift 2 ;; --words) words=$2; shift 2 ;; --lr) lr=$2; shift 2 ;;
   *) echo "unknown option $1" >&2; exit 1 ;; esac; done
 run=runs/default
 [ -f runs/data/dev-mix.tsv ] || {
@@ -33,7 +34,10 @@ if [ -f "$run/last/state.json" ]; then
   exec "$s2s" train --resume "${args[@]}"
 fi
 [ -f corpus/text/sentences.txt ] || tools/corpus/sentences.sh
-if [ "$synth" != 0 ]; then timeout "$((synth * 60))" tools/corpus/synthesize.sh --workers "$(nproc)" --first "$first" || true; fi
+[ -f corpus/text/words.txt ] || tools/corpus/words.sh
+if [ "$synth" != 0 ]; then
+  timeout "$((synth * 60))" tools/corpus/synthesize.sh --workers "$(nproc)" --first "$first" --words "$words" || true
+fi
 tools/corpus/manifest.sh
 cp corpus/train.tsv corpus/train-snapshot.tsv   # the run keeps reading the same list when resumed
 [ -n "$init" ] && args+=(--init "$init" --warmup 300)
