@@ -17,6 +17,6 @@ plain() { awk -F_ 'NF <= 2 && $0 ~ /^[a-z][a-z_]*[a-z]$/' | tr _ ' ' | sort -u; 
 awk '{ split($1, a, "%"); print a[1] }' "$wn/cntlist.rev" | plain > "$tmp/frequent"
 grep -v '^ ' "$wn/index.noun" | awk '{ print $1 }' | plain | comm -23 - "$tmp/frequent" |
   shuffle 1 | awk -v n="$(wc -l < "$tmp/frequent")" 'NR <= n' > "$tmp/nouns"
-cat "$tmp/frequent" "$tmp/nouns" | "${S2S:-$root/s2s}" normalize 2>/dev/null | awk 'NF >= 1 && NF <= 2' | sort -u |
+cat "$tmp/frequent" "$tmp/nouns" | "$root/s2s" normalize 2>/dev/null | awk 'NF >= 1 && NF <= 2' | sort -u |
   shuffle 2 > "$out/words.txt"
 echo "$out/words.txt: $(wc -l < "$out/words.txt") words and names ($(wc -l < "$tmp/frequent") frequent)" >&2
