@@ -26,6 +26,7 @@ text=$out/text/sentences.txt
 [ -f "$text" ] || { echo "no $text: run tools/corpus/sentences.sh first" >&2; exit 1; }
 export TEST_SENTENCES=500 OUT=$out TEXT=$text FIRST=$first WORDS=$words WORD_LIST=$out/text/words.txt WORD_BASE=10000000
 [ "$words" = 0 ] || [ -f "$WORD_LIST" ] || { echo "no $WORD_LIST: run tools/corpus/words.sh first" >&2; exit 1; }
+export WORD_COUNT=$([ "$words" = 0 ] || wc -l < "$WORD_LIST")
 total=$(wc -l < "$text")
 export TRAIN_SENTENCES=$((total - TEST_SENTENCES))
 # Stop after about `hours` of audio: at ~2.6 s per utterance on average.
@@ -47,7 +48,7 @@ worker() {
   for id in $(seq $((LIMIT + k)) "$n" $((LIMIT + TEST_SENTENCES - 1))) $(seq $((WORD_BASE + k)) "$n" $((WORD_BASE + WORDS - 1))) \
             $(seq $((FIRST + k)) "$n" $((LIMIT - 1))); do
     local test=0 line text=$TEXT
-    if ((id >= WORD_BASE)); then text=$WORD_LIST; line=$(((FIRST + id - WORD_BASE) % $(wc -l < "$WORD_LIST") + 1))
+    if ((id >= WORD_BASE)); then text=$WORD_LIST; line=$(((FIRST + id - WORD_BASE) % WORD_COUNT + 1))
     elif ((id >= LIMIT)); then test=1; line=$((TRAIN_SENTENCES + id - LIMIT + 1)); else line=$((id % TRAIN_SENTENCES + 1)); fi
     local dir name
     if ((test)); then dir=$OUT/test-audio; name=test-$((id - LIMIT)); else dir=$OUT/audio/$((id / 1000)); name=$id; fi
