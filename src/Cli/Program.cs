@@ -17,6 +17,7 @@ internal static class Program
             TrainCommand.Create(),
             BenchCommand.Create(),
             NormalizeCommand.Create(),
+            LmCommand.Create(),
             ServeCommand.Create(),
             WorkerCommand.Create(),
             SubmitCommand.Create(),

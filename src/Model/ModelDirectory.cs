@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -61,13 +62,18 @@ internal static class ModelDirectory
         }
     }
 
-    /// <summary>Loads config, tokenizer and weights; the model is in eval mode on <paramref name="device"/>.</summary>
-    public static (SpeechModel Model, ITokenizer Tokenizer) Load(string directory, Device device)
+    /// <summary>Loads config, tokenizer, weights and the language model if the directory has one (<c>lm.bin</c>); the
+    /// model is in eval mode on <paramref name="device"/>.</summary>
+    public static (SpeechModel Model, ITokenizer Tokenizer, NgramLm? Lm) Load(string directory, Device device)
     {
         var config = ReadConfig(directory);
         var tokenizer = LoadTokenizer(directory, config);
         if (tokenizer.VocabSize != config.VocabSize)
             throw new CheckpointException(directory, $"tokenizer has {tokenizer.VocabSize} ids but config says VocabSize {config.VocabSize}");
+        string lmPath = Path.Combine(directory, NgramLm.FileName);
+        var lm = File.Exists(lmPath) ? NgramLm.Load(lmPath) : null;
+        if (lm is not null && lm.VocabSize != config.VocabSize)
+            throw new CheckpointException(lmPath, $"language model has {lm.VocabSize} ids but config says VocabSize {config.VocabSize}");
         var model = new SpeechModel(config);
         try
         {
@@ -80,6 +86,6 @@ internal static class ModelDirectory
         }
         model.eval();
         if (device.type != DeviceType.CPU) model.to(device);
-        return (model, tokenizer);
+        return (model, tokenizer, lm);
     }
 }

@@ -19,11 +19,11 @@ public sealed class Recognizer : IDisposable
     private readonly EncoderBatcher _chunks;                            // streams' encoder chunks
     private readonly ModelBatcher<Segment, SegmentResult> _finals;      // streams' segments at their endpoints
 
-    private Recognizer(SpeechModel model, ITokenizer tokenizer, Device device, string directory)
+    private Recognizer(SpeechModel model, ITokenizer tokenizer, NgramLm? lm, Device device, string directory)
     {
-        (_model, Tokenizer, _device, Directory) = (model, tokenizer, device, directory);
+        (_model, Tokenizer, LanguageModel, _device, Directory) = (model, tokenizer, lm, device, directory);
         _chunks = StreamingEncoder.Batcher(_gate);
-        _finals = new ModelBatcher<Segment, SegmentResult>(_gate, SegmentDecoder.Fits, batch => SegmentDecoder.Decode(_model, _device, batch));
+        _finals = new ModelBatcher<Segment, SegmentResult>(_gate, SegmentDecoder.Fits, batch => SegmentDecoder.Decode(_model, _device, batch, lm));
     }
 
     /// <summary>Loads a model directory onto a device.</summary>
@@ -31,18 +31,22 @@ public sealed class Recognizer : IDisposable
     public static Recognizer Load(string directory, DeviceChoice device = DeviceChoice.Auto)
     {
         var d = TorchRuntime.Resolve(device);
-        var (model, tokenizer) = ModelDirectory.Load(directory, d);
-        return new Recognizer(model, tokenizer, d, directory);
+        var (model, tokenizer, lm) = ModelDirectory.Load(directory, d);
+        return new Recognizer(model, tokenizer, lm, d, directory);
     }
 
-    internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, Device? device = null) =>
-        new(model, tokenizer, device ?? CPU, "(memory)");
+    internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, Device? device = null, NgramLm? lm = null) =>
+        new(model, tokenizer, lm, device ?? CPU, "(memory)");
 
     /// <summary>Architecture and front end.</summary>
     public ModelConfig Config => _model.Config;
 
     /// <summary>The tokenizer.</summary>
     public ITokenizer Tokenizer { get; }
+
+    /// <summary>The model directory's token n-gram language model (<c>lm.bin</c>), or null; weighted by
+    /// <see cref="DecodeOptions.LmWeight"/> in beam search and CTC rescoring.</summary>
+    public NgramLm? LanguageModel { get; }
 
     /// <summary>Model directory it was loaded from.</summary>
     public string Directory { get; }
@@ -71,6 +75,7 @@ public sealed class Recognizer : IDisposable
     {
         string? tokenizerFile = Config.TokenizerFile is null ? null : Path.Combine(Directory, Config.TokenizerFile);
         lock (_gate) ModelDirectory.Save(directory, _model, tokenizerFile);
+        LanguageModel?.Save(Path.Combine(directory, NgramLm.FileName));
     }
 
     /// <summary>Decodes one utterance of 16 kHz mono samples.</summary>
@@ -130,10 +135,11 @@ public sealed class Recognizer : IDisposable
                 break;
             case DecodingMethod.CtcRescore:
                 for (int i = 0; i < b; i++)
-                    results[i] = AttentionSearch.Rescore(_model.Decoder, Memory(i), CtcPrefixBeam.Search(ctc[i], options.BeamSize), options.CtcWeight);
+                    results[i] = AttentionSearch.Rescore(_model.Decoder, Memory(i), CtcPrefixBeam.Search(ctc[i], options.BeamSize), options,
+                        LanguageModel);
                 break;
             default:
-                results = AttentionSearch.Beam(_model.Decoder, encoded, MemoryMask(), ctc, options, maxTokens);
+                results = AttentionSearch.Beam(_model.Decoder, encoded, MemoryMask(), ctc, options, maxTokens, LanguageModel);
                 break;
         }
         return results.Select((r, i) => Build(r.Tokens, r.LogProbs, ctc[i])).ToArray();

@@ -27,11 +27,15 @@ public sealed record StreamingOptions
     public int LeftChunks { get; init; } = 8;
 
     /// <summary>Hypotheses kept by the CTC prefix beam search (partials) and by the search that finalises a segment.
-    /// Default: 4.</summary>
-    public int BeamSize { get; init; } = 4;
+    /// Default: 8.</summary>
+    public int BeamSize { get; init; } = 8;
 
     /// <summary>Weight of CTC scores in the search that finalises a segment (0–1). Default: 0.3.</summary>
     public double CtcWeight { get; init; } = 0.3;
+
+    /// <summary>Weight of the model's n-gram language model (if it has one) in the searches that finalise a segment and
+    /// in attention partials (0–2; 0: off). Default: 0.2.</summary>
+    public double LmWeight { get; init; } = 0.2;
 
     /// <summary>How a segment is finalised at an endpoint (over the encoder output chosen by <see
     /// cref="FullContextFinals"/>): <see
@@ -66,6 +70,7 @@ public sealed record StreamingOptions
         if (LeftChunks is < 0 or > 256) throw new ArgumentOutOfRangeException(nameof(LeftChunks), LeftChunks, "must be 0–256");
         if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "must be 1–64");
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "must be 0–1");
+        if (LmWeight is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(LmWeight), LmWeight, "must be 0–2");
         if (FinalSearch is not (DecodingMethod.JointBeam or DecodingMethod.CtcRescore))
             throw new ArgumentOutOfRangeException(nameof(FinalSearch), FinalSearch, "must be JointBeam or CtcRescore");
         if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam, Attention or FullContextAttention");

@@ -44,7 +44,7 @@ public sealed class StreamingRecognizer : IDisposable
         _voice = new VoiceActivityDetector(model.Config.Features.MelBins);
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device, batcher);
         _search = new CtcPrefixBeam(options.BeamSize);
-        _finalSearch = new DecodeOptions { BeamSize = options.BeamSize, CtcWeight = options.CtcWeight }.Validated();
+        _finalSearch = new DecodeOptions { BeamSize = options.BeamSize, CtcWeight = options.CtcWeight, LmWeight = options.LmWeight }.Validated();
         _partialSearch = _finalSearch with { BeamSize = 1 };
         (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
         double fps = model.Config.EncoderFramesPerSecond;
@@ -130,7 +130,7 @@ public sealed class StreamingRecognizer : IDisposable
     {
         var segment = CurrentSegment(_options.PartialSearch == PartialMethod.FullContextAttention, DecodingMethod.JointBeam, _partialSearch);
         List<int> tokens;
-        lock (_gate) tokens = SegmentDecoder.Decode(_model, _device, [segment])[0].Tokens;
+        lock (_gate) tokens = SegmentDecoder.Decode(_model, _device, [segment], _owner.LanguageModel)[0].Tokens;
         return _owner.Tokenizer.Decode(tokens);
     }
 

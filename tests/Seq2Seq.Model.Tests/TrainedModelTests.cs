@@ -1,6 +1,7 @@
 using Seq2Seq.Audio;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Scoring;
+using Seq2Seq.Model.Training;
 using TorchSharp;
 
 namespace Seq2Seq.Model.Tests;
@@ -79,6 +80,37 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task LanguageModel_InTheModelDirectory_IsLoadedAndSteersTheSearch()
+    {
+        var audio = (await AllAudio()).Take(6).ToList();
+        string dir = Path.Combine(tiny.Directory, "with-lm");
+        using (var original = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu))
+        {
+            original.Save(dir);
+            // An LM of the training texts keeps the tiny model right; one that has only seen a sentence that is not
+            // in the audio, weighted heavily, pulls hypotheses towards it (proof that the search uses it).
+            var own = tiny.Utterances.Select(u => original.Tokenizer.Encode(u.Text)).ToList();
+            NgramLmBuilder.Build(own, 4, original.Config.VocabSize).Save(Path.Combine(dir, NgramLm.FileName));
+        }
+        using (var withLm = Recognizer.Load(dir, DeviceChoice.Cpu))
+        {
+            Assert.NotNull(withLm.LanguageModel);
+            foreach (var method in new[] { DecodingMethod.JointBeam, DecodingMethod.CtcRescore })
+            {
+                var texts = withLm.Recognize(audio, new DecodeOptions { Method = method, LmWeight = 0.3 }).Select(t => t.Text);
+                Assert.Equal(tiny.Utterances.Take(6).Select(u => u.Text), texts);
+            }
+            var other = Enumerable.Repeat(withLm.Tokenizer.Encode("go left"), 50).ToList();
+            NgramLmBuilder.Build(other, 4, withLm.Config.VocabSize).Save(Path.Combine(dir, NgramLm.FileName));
+        }
+        using var steered = Recognizer.Load(dir, DeviceChoice.Cpu);
+        var right = audio[4];                                                   // "go right"
+        Assert.Equal("go right", steered.Recognize(right, new DecodeOptions { LmWeight = 0 }).Text);
+        var pulled = Enumerable.Range(1, 4).Select(w => steered.Recognize(right, new DecodeOptions { LmWeight = w / 2.0, CtcWeight = 0 }).Text).ToList();
+        Assert.Contains("go left", pulled);
+    }
+
+    [Fact]
     public async Task Decode_HundredCalls_LiveTensorsDoNotGrow()
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
@@ -109,7 +141,7 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
     public async Task FinishSegments_Batched_EqualOneByOne(bool fullContext)
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
-        var (model, _) = ModelDirectory.Load(tiny.ModelPath, torch.CPU);
+        var (model, _, _) = ModelDirectory.Load(tiny.ModelPath, torch.CPU);
         using var owned = model;
         var search = new DecodeOptions().Validated();
         var segments = new List<Segment>();

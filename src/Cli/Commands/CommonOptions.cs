@@ -29,17 +29,20 @@ internal static class CommonOptions
         private readonly Option<DecodingMethod> _method = Method();
         private readonly Option<int> _beam = Beam();
         private readonly Option<double> _ctcWeight = CtcWeight();
+        private readonly Option<double> _lmWeight = LmWeight();
 
         public void AddTo(Command command)
         {
             command.Options.Add(_method);
             command.Options.Add(_beam);
             command.Options.Add(_ctcWeight);
+            command.Options.Add(_lmWeight);
         }
 
         public DecodeOptions Read(ParseResult parse) => new DecodeOptions
         {
             Method = parse.GetValue(_method), BeamSize = parse.GetValue(_beam), CtcWeight = parse.GetValue(_ctcWeight),
+            LmWeight = parse.GetValue(_lmWeight),
         }.Validated();
     }
 
@@ -59,6 +62,12 @@ internal static class CommonOptions
     {
         Description = "Weight of CTC scores in JointBeam and CtcRescore (0–1).",
         DefaultValueFactory = _ => new DecodeOptions().CtcWeight,
+    };
+
+    public static Option<double> LmWeight() => new("--lm-weight")
+    {
+        Description = "Weight of the model's n-gram language model (lm.bin in the model directory, if any) in JointBeam and CtcRescore (0–2; 0: off).",
+        DefaultValueFactory = _ => new DecodeOptions().LmWeight,
     };
 
     public static Option<DecodingMethod> FinalSearch()

@@ -22,11 +22,15 @@ public sealed record DecodeOptions
     /// <summary>Search method. Default: JointBeam.</summary>
     public DecodingMethod Method { get; init; } = DecodingMethod.JointBeam;
 
-    /// <summary>Hypotheses kept by beam search. 1 with <see cref="CtcWeight"/> 0 equals attention greedy. Default: 4.</summary>
-    public int BeamSize { get; init; } = 4;
+    /// <summary>Hypotheses kept by beam search. 1 with <see cref="CtcWeight"/> 0 equals attention greedy. Default: 8.</summary>
+    public int BeamSize { get; init; } = 8;
 
     /// <summary>Weight of CTC prefix scores in joint beam search, 0–1. Default: 0.3.</summary>
     public double CtcWeight { get; init; } = 0.3;
+
+    /// <summary>Weight β of the model directory's token n-gram language model (<c>lm.bin</c>) in beam search and CTC
+    /// rescoring: score += β·log P_lm. 0 turns it off; ignored when the model has no language model. Default: 0.2.</summary>
+    public double LmWeight { get; init; } = 0.2;
 
     /// <summary>Largest number of times an n-gram may repeat back-to-back before the hypothesis is ended. Default: 4.</summary>
     public int MaxRepeats { get; init; } = 4;
@@ -36,6 +40,7 @@ public sealed record DecodeOptions
     {
         if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "beam size must be 1–64");
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "CTC weight must be 0–1");
+        if (LmWeight is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(LmWeight), LmWeight, "language model weight must be 0–2");
         if (MaxRepeats < 2) throw new ArgumentOutOfRangeException(nameof(MaxRepeats), MaxRepeats, "must be ≥ 2");
         return this;
     }
