@@ -104,7 +104,8 @@ internal static class CommonOptions
         if (model == "models/default" && !Directory.Exists(path))
             throw new CheckpointException(path, "no default model is installed yet: train one with `s2s train` and pass --model DIR");
         var recognizer = Recognizer.Load(path, device);
-        Console.Error.WriteLine($"s2s: model {recognizer.Directory} ({recognizer.ParameterCount / 1e6:F1} M parameters) on {recognizer.DeviceName}");
+        string lm = recognizer.LanguageModel is { } l ? $", {l.Order}-gram language model" : "";
+        Console.Error.WriteLine($"s2s: model {recognizer.Directory} ({recognizer.ParameterCount / 1e6:F1} M parameters{lm}) on {recognizer.DeviceName}");
         return recognizer;
     }
 }
