@@ -35,8 +35,8 @@ public sealed class Recognizer : IDisposable
         return new Recognizer(model, tokenizer, lm, d, directory);
     }
 
-    internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, Device? device = null, NgramLm? lm = null) =>
-        new(model, tokenizer, lm, device ?? CPU, "(memory)");
+    internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, Device? device = null) =>
+        new(model, tokenizer, null, device ?? CPU, "(memory)");
 
     /// <summary>Architecture and front end.</summary>
     public ModelConfig Config => _model.Config;

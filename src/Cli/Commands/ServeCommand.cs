@@ -27,11 +27,12 @@ internal static class ServeCommand
         var maxAudio = new Option<int?>("--max-audio-s") { Description = $"Longest audio per request or stream in seconds (default {defaults.MaxAudioSeconds})." };
         var maxConcurrent = new Option<int?>("--max-concurrent") { Description = $"Transcriptions and streams at once; more get 429 (default {defaults.MaxConcurrent})." };
         var streamBatch = new Option<int?>("--stream-batch") { Description = $"Most streams whose encoder chunks, or finals, run as one batch; 1: none (default {defaults.StreamBatch})." };
+        var beam = new Option<int?>("--beam", "-b") { Description = $"Hypotheses kept by each stream's search (default {defaults.Beam}; the CLI's 8 halves the streams 2 cores sustain)." };
         var timeout = new Option<int?>("--request-timeout-s") { Description = $"Longest transcription request in seconds; more gets 408 (default {defaults.RequestTimeoutSeconds})." };
         var idle = new Option<int?>("--stream-idle-s") { Description = $"Close a stream silent on the wire this long (default {defaults.StreamIdleSeconds})." };
         var command = new Command("serve", "Serve transcription over HTTP (OpenAI-style /v1/audio/transcriptions) and WebSocket (/v1/listen). " +
             "Settings: section Serve of ./appsettings.json, then environment (Serve__MaxConcurrent=…), then flags.")
-        { urls, model, device, apiKey, maxUpload, maxAudio, maxConcurrent, streamBatch, timeout, idle };
+        { urls, model, device, apiKey, maxUpload, maxAudio, maxConcurrent, streamBatch, beam, timeout, idle };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
@@ -44,6 +45,7 @@ internal static class ServeCommand
             Flag(maxAudio, nameof(ServeOptions.MaxAudioSeconds));
             Flag(maxConcurrent, nameof(ServeOptions.MaxConcurrent));
             Flag(streamBatch, nameof(ServeOptions.StreamBatch));
+            Flag(beam, nameof(ServeOptions.Beam));
             Flag(timeout, nameof(ServeOptions.RequestTimeoutSeconds));
             Flag(idle, nameof(ServeOptions.StreamIdleSeconds));
             builder.Configuration.AddInMemoryCollection(flags);

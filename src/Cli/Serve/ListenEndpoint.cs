@@ -47,7 +47,7 @@ internal static class ListenEndpoint
         (WebSocketCloseStatus Status, string Reason) close = (WebSocketCloseStatus.NormalClosure, "done");
         try
         {
-            await foreach (var update in SpeechPipeline.RunAsync(source, service.Recognizer, cancellationToken: abort.Token))
+            await foreach (var update in SpeechPipeline.RunAsync(source, service.Recognizer, service.Streaming, cancellationToken: abort.Token))
             {
                 if (update.IsFinal) Metrics.FinalLatency.Observe(arrivals.LatencyOf(update.End).TotalSeconds);
                 await SendAsync(socket, Event(update), abort.Token);

@@ -18,6 +18,9 @@ internal sealed class ServeOptions
     public int MaxConcurrent { get; set; } = 16;
     /// <summary>Most concurrent streams whose encoder chunks, or segments at an endpoint, run as one batch (1: each stream alone).</summary>
     public int StreamBatch { get; set; } = 16;
+    /// <summary>Hypotheses kept by each stream's search. Less than the CLI's 8: on 2 cores beam 8 halves the real-time
+    /// streams a server sustains (measured with `s2s bench serve`).</summary>
+    public int Beam { get; set; } = 4;
     /// <summary>Longest a transcription request may take in seconds: more is 408.</summary>
     public int RequestTimeoutSeconds { get; set; } = 300;
     /// <summary>A stream that sends nothing for this long is closed (1008 policy violation).</summary>
@@ -36,6 +39,7 @@ internal sealed class ServeOptions
         Check(MaxAudioSeconds is >= 1 and <= 86400, nameof(MaxAudioSeconds), MaxAudioSeconds, "1–86400");
         Check(MaxConcurrent is >= 1 and <= 1024, nameof(MaxConcurrent), MaxConcurrent, "1–1024");
         Check(StreamBatch is >= 1 and <= 256, nameof(StreamBatch), StreamBatch, "1–256");
+        Check(Beam is >= 1 and <= 64, nameof(Beam), Beam, "1–64");
         Check(RequestTimeoutSeconds is >= 1 and <= 86400, nameof(RequestTimeoutSeconds), RequestTimeoutSeconds, "1–86400");
         Check(StreamIdleSeconds is >= 1 and <= 3600, nameof(StreamIdleSeconds), StreamIdleSeconds, "1–3600");
         Check(ShutdownSeconds is >= 0 and <= 3600, nameof(ShutdownSeconds), ShutdownSeconds, "0–3600");

@@ -31,13 +31,16 @@ internal sealed class SpeechService : IDisposable
     public ServeOptions Options { get; }
     public Recognizer Recognizer { get; }
 
+    /// <summary>The search every request and stream uses (<see cref="ServeOptions.Beam"/>, other settings default).</summary>
+    public StreamingOptions Streaming => new StreamingOptions { BeamSize = Options.Beam }.Validated();
+
     /// <summary>Whether the model has been warmed up (first inference done).</summary>
     public bool Ready { get; private set; }
 
     /// <summary>Runs one second of audio through a stream so the first request does not pay for lazy initialisation.</summary>
     public void WarmUp()
     {
-        using var stream = Recognizer.CreateStream();
+        using var stream = Recognizer.CreateStream(Streaming);
         var tone = Enumerable.Range(0, 16000).Select(i => 0.1f * MathF.Sin(i * 0.2f)).ToArray();
         stream.Accept(tone);
         stream.Complete();
@@ -56,7 +59,7 @@ internal sealed class SpeechService : IDisposable
     public async Task<FileTranscript> TranscribeAsync(IAudioSource source, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await FileTranscriber.TranscribeAsync(new LimitedSource(source, Options.MaxAudioSeconds), Recognizer, null, ct);
+        var result = await FileTranscriber.TranscribeAsync(new LimitedSource(source, Options.MaxAudioSeconds), Recognizer, Streaming, ct);
         Metrics.AudioSeconds.WithLabels("transcription").Inc(result.Duration.TotalSeconds);
         if (result.Duration > TimeSpan.Zero) Metrics.RealTimeFactor.Observe(clock.Elapsed / result.Duration);
         return result;
