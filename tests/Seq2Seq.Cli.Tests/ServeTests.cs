@@ -12,13 +12,15 @@ namespace Seq2Seq.Cli.Tests;
 public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixture>
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
+    // The server searches with its own beam (Serve:Beam), so `s2s transcribe` is run with the same one to compare.
+    private static readonly string ServerBeam = $"{new Seq2Seq.Cli.Serve.ServeOptions().Beam}";
 
     [Fact]
     public async Task Transcriptions_EveryResponseFormat_MatchesTranscribe()
     {
         await using var server = await fixture.StartAsync();
         var files = ServeFixture.Samples.Concat(fixture.Clips).ToList();
-        var tsv = CliRunner.Run(["transcribe", "--model", fixture.Model, "--format", "tsv", .. files]);
+        var tsv = CliRunner.Run(["transcribe", "--model", fixture.Model, "--beam", ServerBeam, "--format", "tsv", .. files]);
         Assert.True(tsv.ExitCode == 0, tsv.Stderr);
         var expected = tsv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1]);
         foreach (string file in files)
@@ -29,7 +31,7 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
             Assert.Equal(expected[file], verbose.GetProperty("text").GetString());
             Assert.True(verbose.GetProperty("duration").GetDouble() > 0.3);
             foreach (string format in new[] { "srt", "vtt" })
-                Assert.Equal(CliRunner.Run("transcribe", "--model", fixture.Model, "--format", format, file).Stdout, await Transcribe(server, file, format));
+                Assert.Equal(CliRunner.Run("transcribe", "--model", fixture.Model, "--beam", ServerBeam, "--format", format, file).Stdout, await Transcribe(server, file, format));
         }
         Assert.Equal("ok\n", await Http.GetStringAsync(new Uri(server.Uri, "healthz")));
         Assert.Equal("ready\n", await Http.GetStringAsync(new Uri(server.Uri, "readyz")));
@@ -95,7 +97,7 @@ public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixtur
     public async Task TwentyConcurrentStreams_AtRealTimePace_GetTheFinalsOfTranscribe()
     {
         await using var server = await fixture.StartAsync("--max-concurrent", "20");
-        var tsv = CliRunner.Run(["transcribe", "--model", fixture.Model, "--format", "tsv", .. fixture.Clips]);
+        var tsv = CliRunner.Run(["transcribe", "--model", fixture.Model, "--beam", ServerBeam, "--format", "tsv", .. fixture.Clips]);
         var expected = tsv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[1]).ToList();
         var streams = Enumerable.Range(0, 20).Select(async i =>
         {
