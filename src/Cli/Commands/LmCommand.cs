@@ -20,7 +20,7 @@ internal static class LmCommand
         var output = new Option<string?>("--out", "-o") { Description = "Where to write the language model. [default: MODEL/lm.bin]" };
         var command = new Command("lm", "Build the model's token n-gram language model (interpolated Kneser-Ney) for shallow fusion in beam search.")
         { model, text, heldOut, order, minCount, output };
-        command.SetAction((parse, ct) => ExitCodes.Run(async token =>
+        command.SetAction((parse, ct) => ExitCodes.Run(token =>
         {
             int n = parse.GetValue(order);
             if (n is < 2 or > NgramLm.MaxOrder) throw new ArgumentException($"--order: must be 2–{NgramLm.MaxOrder}, got {n}");
@@ -29,20 +29,21 @@ internal static class LmCommand
             using var recognizer = CommonOptions.LoadRecognizer(modelDir, Model.DeviceChoice.Cpu);
             var tokenizer = recognizer.Tokenizer;
             var clock = Stopwatch.StartNew();
+            // Token ids of each non-empty line of a text file, normalised as training and scoring normalise.
+            IEnumerable<int[]> Sentences(string path)
+            {
+                if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+                return File.ReadLines(path).Select(line => tokenizer.Encode(TextNormalizer.Normalize(line))).Where(ids => ids.Length > 0);
+            }
             var sentences = new List<int[]>();
             long tokens = 0;
             var progress = new ProgressLine();
-            foreach (string path in parse.GetValue(text)!)
+            foreach (var ids in parse.GetValue(text)!.SelectMany(Sentences))
             {
-                if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
-                await foreach (string line in File.ReadLinesAsync(path, token))
-                {
-                    var ids = tokenizer.Encode(TextNormalizer.Normalize(line));
-                    if (ids.Length == 0) continue;
-                    sentences.Add(ids);
-                    tokens += ids.Length;
-                    if (sentences.Count % 10000 == 0) progress.Update($"lm: {sentences.Count:N0} sentences, {tokens:N0} tokens");
-                }
+                token.ThrowIfCancellationRequested();
+                sentences.Add(ids);
+                tokens += ids.Length;
+                if (sentences.Count % 10000 == 0) progress.Update($"lm: {sentences.Count:N0} sentences, {tokens:N0} tokens");
             }
             progress.Done();
             var lm = NgramLmBuilder.Build(sentences, n, recognizer.Config.VocabSize, parse.GetValue(minCount));
@@ -54,16 +55,14 @@ internal static class LmCommand
             {
                 double logProb = 0;
                 long count = 0;
-                foreach (string line in File.ReadLines(heldOutPath))
+                foreach (var ids in Sentences(heldOutPath))
                 {
-                    var ids = tokenizer.Encode(TextNormalizer.Normalize(line));
-                    if (ids.Length == 0) continue;
                     logProb += lm.SentenceLogProb(ids);
                     count += ids.Length + 1;
                 }
                 Console.WriteLine($"held-out {heldOutPath}: {count:N0} tokens (end of sentence included), perplexity {Math.Exp(-logProb / Math.Max(1, count)):F2}");
             }
-            return ExitCodes.Ok;
+            return Task.FromResult(ExitCodes.Ok);
         }, ct));
         return command;
     }

@@ -83,6 +83,14 @@ public sealed class NgramLm
         return key;
     }
 
+    /// <summary>The tokens of a <see cref="Key"/>, written to <paramref name="tokens"/>; returns their count.</summary>
+    internal static int Unpack(ulong key, Span<int> tokens)
+    {
+        int len = (int)(key >> 60);
+        for (int k = 0; k < len; k++) tokens[k] = (int)((key >> (TokenBits * k)) & MaxToken);
+        return len;
+    }
+
     /// <summary>Writes the model: magic, order, vocabulary, then (key, log-probability) and (key, backoff) tables.</summary>
     public void Save(string path)
     {

@@ -40,7 +40,7 @@ public static class NgramLmBuilder
         {
             foreach (var key in counts[n].Keys)                                     // (n+1)-grams -> their n-gram suffixes
             {
-                int len = Unpack(key, tokens);
+                int len = NgramLm.Unpack(key, tokens);
                 var suffix = NgramLm.Key(tokens.AsSpan(1, len - 1));
                 if (!startsAtBos.Contains(suffix)) counts[n - 1][suffix] = counts[n - 1].GetValueOrDefault(suffix) + 1;
             }
@@ -65,7 +65,7 @@ public static class NgramLmBuilder
             foreach (var (key, count) in table)
             {
                 var (total, types) = contexts[ContextKey(key, tokens)];
-                int len = Unpack(key, tokens);
+                int len = NgramLm.Unpack(key, tokens);
                 // Every (n-1)-gram suffix was counted one order down (its continuation count comes from this n-gram).
                 double below = n == 1 ? uniform : lower[NgramLm.Key(tokens.AsSpan(1, len - 1))];
                 double p = Math.Max(count - discount, 0) / total + discount * types / total * below;
@@ -99,14 +99,7 @@ public static class NgramLmBuilder
 
     private static ulong ContextKey(ulong key, int[] scratch)
     {
-        int len = Unpack(key, scratch);
+        int len = NgramLm.Unpack(key, scratch);
         return NgramLm.Key(scratch.AsSpan(0, len - 1));
-    }
-
-    private static int Unpack(ulong key, int[] tokens)
-    {
-        int len = (int)(key >> 60);
-        for (int k = 0; k < len; k++) tokens[k] = (int)((key >> (9 * k)) & 511);
-        return len;
     }
 }
