@@ -62,9 +62,9 @@ internal static class ModelDirectory
         }
     }
 
-    /// <summary>Loads config, tokenizer, weights and the language model if the directory has one (<c>lm.bin</c>); the
-    /// model is in eval mode on <paramref name="device"/>.</summary>
-    public static (SpeechModel Model, ITokenizer Tokenizer, NgramLm? Lm) Load(string directory, Device device)
+    /// <summary>Loads config, tokenizer, weights, and the language model and lexicon if the directory has them
+    /// (<c>lm.bin</c>, <c>lexicon.txt</c>); the model is in eval mode on <paramref name="device"/>.</summary>
+    public static (SpeechModel Model, ITokenizer Tokenizer, NgramLm? Lm, Lexicon? Lexicon) Load(string directory, Device device)
     {
         var config = ReadConfig(directory);
         var tokenizer = LoadTokenizer(directory, config);
@@ -74,6 +74,8 @@ internal static class ModelDirectory
         var lm = File.Exists(lmPath) ? NgramLm.Load(lmPath) : null;
         if (lm is not null && lm.VocabSize != config.VocabSize)
             throw new CheckpointException(lmPath, $"language model has {lm.VocabSize} ids but config says VocabSize {config.VocabSize}");
+        string lexiconPath = Path.Combine(directory, Lexicon.FileName);
+        var lexicon = File.Exists(lexiconPath) ? Lexicon.Load(lexiconPath, tokenizer) : null;
         var model = new SpeechModel(config);
         try
         {
@@ -86,6 +88,6 @@ internal static class ModelDirectory
         }
         model.eval();
         if (device.type != DeviceType.CPU) model.to(device);
-        return (model, tokenizer, lm);
+        return (model, tokenizer, lm, lexicon);
     }
 }

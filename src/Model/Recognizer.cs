@@ -19,11 +19,11 @@ public sealed class Recognizer : IDisposable
     private readonly EncoderBatcher _chunks;                            // streams' encoder chunks
     private readonly ModelBatcher<Segment, SegmentResult> _finals;      // streams' segments at their endpoints
 
-    private Recognizer(SpeechModel model, ITokenizer tokenizer, NgramLm? lm, Device device, string directory)
+    private Recognizer(SpeechModel model, ITokenizer tokenizer, NgramLm? lm, Lexicon? lexicon, Device device, string directory)
     {
-        (_model, Tokenizer, LanguageModel, _device, Directory) = (model, tokenizer, lm, device, directory);
+        (_model, Tokenizer, LanguageModel, Lexicon, _device, Directory) = (model, tokenizer, lm, lexicon, device, directory);
         _chunks = StreamingEncoder.Batcher(_gate);
-        _finals = new ModelBatcher<Segment, SegmentResult>(_gate, SegmentDecoder.Fits, batch => SegmentDecoder.Decode(_model, _device, batch, lm));
+        _finals = new ModelBatcher<Segment, SegmentResult>(_gate, SegmentDecoder.Fits, batch => SegmentDecoder.Decode(_model, _device, batch, lm, lexicon));
     }
 
     /// <summary>Loads a model directory onto a device.</summary>
@@ -31,12 +31,12 @@ public sealed class Recognizer : IDisposable
     public static Recognizer Load(string directory, DeviceChoice device = DeviceChoice.Auto)
     {
         var d = TorchRuntime.Resolve(device);
-        var (model, tokenizer, lm) = ModelDirectory.Load(directory, d);
-        return new Recognizer(model, tokenizer, lm, d, directory);
+        var (model, tokenizer, lm, lexicon) = ModelDirectory.Load(directory, d);
+        return new Recognizer(model, tokenizer, lm, lexicon, d, directory);
     }
 
     internal static Recognizer FromModel(SpeechModel model, ITokenizer tokenizer, Device? device = null) =>
-        new(model, tokenizer, null, device ?? CPU, "(memory)");
+        new(model, tokenizer, null, null, device ?? CPU, "(memory)");
 
     /// <summary>Architecture and front end.</summary>
     public ModelConfig Config => _model.Config;
@@ -47,6 +47,10 @@ public sealed class Recognizer : IDisposable
     /// <summary>The model directory's token n-gram language model (<c>lm.bin</c>), or null; weighted by
     /// <see cref="DecodeOptions.LmWeight"/> in beam search and CTC rescoring.</summary>
     public NgramLm? LanguageModel { get; }
+
+    /// <summary>The model directory's word list (<c>lexicon.txt</c>), or null; words outside it cost
+    /// <see cref="DecodeOptions.UnknownWordPenalty"/> in beam search and CTC rescoring.</summary>
+    public Lexicon? Lexicon { get; }
 
     /// <summary>Model directory it was loaded from.</summary>
     public string Directory { get; }
@@ -76,6 +80,7 @@ public sealed class Recognizer : IDisposable
         string? tokenizerFile = Config.TokenizerFile is null ? null : Path.Combine(Directory, Config.TokenizerFile);
         lock (_gate) ModelDirectory.Save(directory, _model, tokenizerFile);
         LanguageModel?.Save(Path.Combine(directory, NgramLm.FileName));
+        Lexicon?.Save(Path.Combine(directory, Lexicon.FileName));
     }
 
     /// <summary>Decodes one utterance of 16 kHz mono samples.</summary>
@@ -136,10 +141,10 @@ public sealed class Recognizer : IDisposable
             case DecodingMethod.CtcRescore:
                 for (int i = 0; i < b; i++)
                     results[i] = AttentionSearch.Rescore(_model.Decoder, Memory(i), CtcPrefixBeam.Search(ctc[i], options.BeamSize), options,
-                        LanguageModel);
+                        LanguageModel, Lexicon);
                 break;
             default:
-                results = AttentionSearch.Beam(_model.Decoder, encoded, MemoryMask(), ctc, options, maxTokens, LanguageModel);
+                results = AttentionSearch.Beam(_model.Decoder, encoded, MemoryMask(), ctc, options, maxTokens, LanguageModel, Lexicon);
                 break;
         }
         return results.Select((r, i) => Build(r.Tokens, r.LogProbs, ctc[i])).ToArray();

@@ -23,7 +23,8 @@ internal static class SegmentDecoder
         (a.Features is null) == (b.Features is null) && a.Method == b.Method && a.Search == b.Search;
 
     /// <summary>Decodes segments that <see cref="Fits"/> one another. Caller holds the model's lock.</summary>
-    public static SegmentResult[] Decode(SpeechModel model, Device device, IReadOnlyList<Segment> segments, NgramLm? lm = null)
+    public static SegmentResult[] Decode(SpeechModel model, Device device, IReadOnlyList<Segment> segments, NgramLm? lm = null,
+        Lexicon? lexicon = null)
     {
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
@@ -62,12 +63,12 @@ internal static class SegmentDecoder
         {
             var mask = frames.All(f => f == longest) ? null
                 : TransformerEncoder.AttentionMask(longest, tensor(frames.Select(f => (long)f).ToArray(), device: device), 0, -1, device);
-            results = AttentionSearch.Beam(model.Decoder, memory, mask, ctc, first.Search, frames, lm);
+            results = AttentionSearch.Beam(model.Decoder, memory, mask, ctc, first.Search, frames, lm, lexicon);
         }
         else
         {
             results = segments.Select((s, i) => AttentionSearch.Rescore(model.Decoder, memory[i].unsqueeze(0).narrow(1, 0, s.Frames),
-                s.NBest, s.Search, lm)).ToArray();
+                s.NBest, s.Search, lm, lexicon)).ToArray();
         }
         return results.Select((r, i) => new SegmentResult(r.Tokens, r.LogProbs, ctc[i])).ToArray();
     }

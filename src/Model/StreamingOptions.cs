@@ -37,6 +37,10 @@ public sealed record StreamingOptions
     /// in attention partials (0–2; 0: off). Default: 0.2.</summary>
     public double LmWeight { get; init; } = 0.2;
 
+    /// <summary>Score subtracted in the final search for every word not in the model directory's lexicon
+    /// (<c>lexicon.txt</c>); 0 turns it off. Default: 1.</summary>
+    public double UnknownWordPenalty { get; init; } = 1;
+
     /// <summary>How a segment is finalised at an endpoint (over the encoder output chosen by <see
     /// cref="FullContextFinals"/>): <see
     /// cref="DecodingMethod.JointBeam"/> (attention beam search with CTC prefix scores, as offline decoding) or <see
@@ -71,6 +75,7 @@ public sealed record StreamingOptions
         if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "must be 1–64");
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "must be 0–1");
         if (LmWeight is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(LmWeight), LmWeight, "must be 0–2");
+        if (UnknownWordPenalty is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(UnknownWordPenalty), UnknownWordPenalty, "must be 0–100");
         if (FinalSearch is not (DecodingMethod.JointBeam or DecodingMethod.CtcRescore))
             throw new ArgumentOutOfRangeException(nameof(FinalSearch), FinalSearch, "must be JointBeam or CtcRescore");
         if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam, Attention or FullContextAttention");

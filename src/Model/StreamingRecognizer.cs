@@ -44,7 +44,8 @@ public sealed class StreamingRecognizer : IDisposable
         _voice = new VoiceActivityDetector(model.Config.Features.MelBins);
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device, batcher);
         _search = new CtcPrefixBeam(options.BeamSize);
-        _finalSearch = new DecodeOptions { BeamSize = options.BeamSize, CtcWeight = options.CtcWeight, LmWeight = options.LmWeight }.Validated();
+        _finalSearch = new DecodeOptions { BeamSize = options.BeamSize, CtcWeight = options.CtcWeight, LmWeight = options.LmWeight,
+            UnknownWordPenalty = options.UnknownWordPenalty }.Validated();
         _partialSearch = _finalSearch with { BeamSize = 1 };
         (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
         double fps = model.Config.EncoderFramesPerSecond;
@@ -130,7 +131,7 @@ public sealed class StreamingRecognizer : IDisposable
     {
         var segment = CurrentSegment(_options.PartialSearch == PartialMethod.FullContextAttention, DecodingMethod.JointBeam, _partialSearch);
         List<int> tokens;
-        lock (_gate) tokens = SegmentDecoder.Decode(_model, _device, [segment], _owner.LanguageModel)[0].Tokens;
+        lock (_gate) tokens = SegmentDecoder.Decode(_model, _device, [segment], _owner.LanguageModel, _owner.Lexicon)[0].Tokens;
         return _owner.Tokenizer.Decode(tokens);
     }
 

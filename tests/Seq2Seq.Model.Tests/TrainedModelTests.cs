@@ -111,6 +111,37 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task Lexicon_InTheModelDirectory_IsLoadedAndKeepsUnknownWordsOut()
+    {
+        var audio = (await AllAudio()).Take(6).ToList();
+        string dir = Path.Combine(tiny.Directory, "with-lexicon");
+        var known = tiny.Utterances.SelectMany(u => u.Text.Split(' ')).Distinct().ToList();
+        using (var original = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu))
+        {
+            original.Save(dir);
+            File.WriteAllLines(Path.Combine(dir, Lexicon.FileName), known);
+        }
+        using (var withWords = Recognizer.Load(dir, DeviceChoice.Cpu))
+        {
+            // Every word of the audio is known: the search is unchanged and right.
+            Assert.Equal(known.Count, withWords.Lexicon!.Count);
+            foreach (var method in new[] { DecodingMethod.JointBeam, DecodingMethod.CtcRescore })
+            {
+                var texts = withWords.Recognize(audio, new DecodeOptions { Method = method, UnknownWordPenalty = 5 }).Select(t => t.Text);
+                Assert.Equal(tiny.Utterances.Take(6).Select(u => u.Text), texts);
+            }
+            File.WriteAllLines(Path.Combine(dir, Lexicon.FileName), known.Where(w => w != "right"));
+        }
+        // Without "right" in the lexicon and a heavy penalty, "go right" cannot come out; with the penalty off it does.
+        using var steered = Recognizer.Load(dir, DeviceChoice.Cpu);
+        var right = audio[4];                                                   // "go right"
+        Assert.Equal("go right", steered.Recognize(right, new DecodeOptions { UnknownWordPenalty = 0 }).Text);
+        string pulled = steered.Recognize(right, new DecodeOptions { UnknownWordPenalty = 50 }).Text;
+        Assert.NotEqual("go right", pulled);
+        Assert.All(pulled.Split(' ', StringSplitOptions.RemoveEmptyEntries), w => Assert.True(steered.Lexicon!.Contains(w), $"'{w}' in '{pulled}'"));
+    }
+
+    [Fact]
     public async Task Decode_HundredCalls_LiveTensorsDoNotGrow()
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
@@ -141,7 +172,7 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
     public async Task FinishSegments_Batched_EqualOneByOne(bool fullContext)
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
-        var (model, _, _) = ModelDirectory.Load(tiny.ModelPath, torch.CPU);
+        var (model, _, _, _) = ModelDirectory.Load(tiny.ModelPath, torch.CPU);
         using var owned = model;
         var search = new DecodeOptions().Validated();
         var segments = new List<Segment>();

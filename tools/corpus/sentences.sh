@@ -16,7 +16,7 @@ sentences() { tr '\n' ' ' | sed -E 's/([.!?])[[:space:]]+/\1\n/g' | sed -E 's/^[
   grep -E "^[A-Za-z\"'(]" | grep -vE '[<>{}|\\_=#*@~^]|https?:|[A-Z]{5,}|[[:cntrl:]]' ; }
 
 grep -ho '"[^"]*"' /usr/share/wordnet/data.{noun,verb,adj,adv} | tr -d '"' > "$tmp/wordnet.txt"
-for f in /usr/share/games/fortunes/*; do
+for f in $(dpkg -L fortunes fortunes-min | grep '^/usr/share/games/fortunes/.' | sort -u); do   # not other fortune packages
   case "$f" in *.dat|*.u8) continue ;; esac
   [ -f "$f" ] && awk 'BEGIN { RS = "%\n" } !/(^|\n)[[:space:]]*[QA]:/ { gsub(/\n[[:space:]]*--.*$/, ""); print }' "$f"
 done | sentences > "$tmp/fortunes.txt"

@@ -30,6 +30,7 @@ internal static class CommonOptions
         private readonly Option<int> _beam = Beam();
         private readonly Option<double> _ctcWeight = CtcWeight();
         private readonly Option<double> _lmWeight = LmWeight();
+        private readonly Option<double> _unknownWord = UnknownWordPenalty();
 
         public void AddTo(Command command)
         {
@@ -37,12 +38,13 @@ internal static class CommonOptions
             command.Options.Add(_beam);
             command.Options.Add(_ctcWeight);
             command.Options.Add(_lmWeight);
+            command.Options.Add(_unknownWord);
         }
 
         public DecodeOptions Read(ParseResult parse) => new DecodeOptions
         {
             Method = parse.GetValue(_method), BeamSize = parse.GetValue(_beam), CtcWeight = parse.GetValue(_ctcWeight),
-            LmWeight = parse.GetValue(_lmWeight),
+            LmWeight = parse.GetValue(_lmWeight), UnknownWordPenalty = parse.GetValue(_unknownWord),
         }.Validated();
     }
 
@@ -68,6 +70,12 @@ internal static class CommonOptions
     {
         Description = "Weight of the model's n-gram language model (lm.bin in the model directory, if any) in JointBeam and CtcRescore (0–2; 0: off).",
         DefaultValueFactory = _ => new DecodeOptions().LmWeight,
+    };
+
+    public static Option<double> UnknownWordPenalty() => new("--unknown-word-penalty")
+    {
+        Description = "Score subtracted in JointBeam and CtcRescore for every word not in the model's lexicon (lexicon.txt in the model directory, if any; add your own words there) (0–100; 0: off).",
+        DefaultValueFactory = _ => new DecodeOptions().UnknownWordPenalty,
     };
 
     public static Option<DecodingMethod> FinalSearch()
@@ -104,7 +112,8 @@ internal static class CommonOptions
         if (model == "models/default" && !Directory.Exists(path))
             throw new CheckpointException(path, "no default model is installed yet: train one with `s2s train` and pass --model DIR");
         var recognizer = Recognizer.Load(path, device);
-        string lm = recognizer.LanguageModel is { } l ? $", {l.Order}-gram language model" : "";
+        string lm = (recognizer.LanguageModel is { } l ? $", {l.Order}-gram language model" : "")
+            + (recognizer.Lexicon is { } x ? $", lexicon of {x.Count:N0} words" : "");
         Console.Error.WriteLine($"s2s: model {recognizer.Directory} ({recognizer.ParameterCount / 1e6:F1} M parameters{lm}) on {recognizer.DeviceName}");
         return recognizer;
     }

@@ -29,20 +29,22 @@ internal static class TranscribeCommand
         var beam = new Option<int>("--beam", "-b") { Description = "Hypotheses kept by the CTC prefix beam search and by the final search at each segment's end.", DefaultValueFactory = _ => new StreamingOptions().BeamSize };
         var ctcWeight = new Option<double>("--ctc-weight") { Description = "Weight of CTC scores in the final search (0–1).", DefaultValueFactory = _ => new StreamingOptions().CtcWeight };
         var lmWeight = CommonOptions.LmWeight();
+        var unknownWord = CommonOptions.UnknownWordPenalty();
         var chunk = new Option<int>("--chunk-ms") { Description = "Encoder chunk in milliseconds (multiple of 40).", DefaultValueFactory = _ => new StreamingOptions().ChunkFrames * 40 };
         var final = CommonOptions.FinalSearch();
         var fullContext = CommonOptions.FullContextFinals();
         var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]", DefaultValueFactory = _ => true };
         var device = CommonOptions.Device();
         var command = new Command("transcribe", "Transcribe audio files (segments end at pauses); text on stdout, progress on stderr.")
-        { files, model, format, outDir, jobs, beam, ctcWeight, lmWeight, chunk, final, fullContext, gate, device };
+        { files, model, format, outDir, jobs, beam, ctcWeight, lmWeight, unknownWord, chunk, final, fullContext, gate, device };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var (paths, missing) = Expand(parse.GetValue(files)!);
             foreach (string m in missing) Console.Error.WriteLine($"s2s: error: {m}: file not found");
             var options = new StreamingOptions
             {
-                BeamSize = parse.GetValue(beam), CtcWeight = parse.GetValue(ctcWeight), LmWeight = parse.GetValue(lmWeight), ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40),
+                BeamSize = parse.GetValue(beam), CtcWeight = parse.GetValue(ctcWeight), LmWeight = parse.GetValue(lmWeight),
+                UnknownWordPenalty = parse.GetValue(unknownWord), ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40),
                 FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext), VoiceGate = parse.GetValue(gate),
             }.Validated();
             int parallel = parse.GetValue(jobs);

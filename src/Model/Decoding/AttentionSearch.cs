@@ -45,27 +45,29 @@ internal static class AttentionSearch
     }
 
     private sealed record Hypothesis(List<int> Tokens, List<float> TokenLogProbs, float AttentionScore, float LmScore, float Score,
-        CtcPrefixScorer.State? Ctc, int Row);
+        CtcPrefixScorer.State? Ctc, Lexicon.State Words, int Row);
 
     /// <summary>Joint CTC/attention beam search for one utterance. memory: (1, S, D).</summary>
     public static (List<int> Tokens, List<float> LogProbs) Beam(SpeechDecoder decoder, Tensor memory, CtcScores ctc,
-        DecodeOptions options, int maxLength, NgramLm? lm = null) => Beam(decoder, memory, null, [ctc], options, [maxLength], lm)[0];
+        DecodeOptions options, int maxLength, NgramLm? lm = null, Lexicon? lexicon = null) =>
+        Beam(decoder, memory, null, [ctc], options, [maxLength], lm, lexicon)[0];
 
     /// <summary>
     /// Joint CTC/attention beam search for a batch of utterances in lockstep: every live hypothesis of every utterance
     /// is one row of the decoder's batch. memory: (B, S, D), memoryMask: additive (B, 1, 1, S) or null. Score =
-    /// (1−λ)·log P_att + λ·log P_ctc-prefix + β·log P_lm (when <paramref name="lm"/> is given and β &gt; 0); finished
-    /// hypotheses ranked by score / (length + 1).
+    /// (1−λ)·log P_att + λ·log P_ctc-prefix + β·log P_lm (when <paramref name="lm"/> is given and β &gt; 0) − γ·(words
+    /// not in <paramref name="lexicon"/>, when given and γ &gt; 0); finished hypotheses ranked by score / (length + 1).
     /// </summary>
     public static (List<int> Tokens, List<float> LogProbs)[] Beam(SpeechDecoder decoder, Tensor memory, Tensor? memoryMask,
-        IReadOnlyList<CtcScores> ctc, DecodeOptions options, int[] maxLengths, NgramLm? lm = null)
+        IReadOnlyList<CtcScores> ctc, DecodeOptions options, int[] maxLengths, NgramLm? lm = null, Lexicon? lexicon = null)
     {
         if (options.LmWeight == 0) lm = null;
+        if (options.UnknownWordPenalty == 0) lexicon = null;
         double lambda = options.CtcWeight;
         int beam = options.BeamSize, b = ctc.Count;
         var scorers = ctc.Select(c => lambda > 0 ? new CtcPrefixScorer(c) : null).ToArray();
         var cache = decoder.Start(memory, memoryMask);
-        var live = Enumerable.Range(0, b).Select(u => new List<Hypothesis> { new([], [], 0f, 0f, 0f, scorers[u]?.Initial(), u) }).ToArray();
+        var live = Enumerable.Range(0, b).Select(u => new List<Hypothesis> { new([], [], 0f, 0f, 0f, scorers[u]?.Initial(), Lexicon.Initial, u) }).ToArray();
         var ended = Enumerable.Range(0, b).Select(_ => new List<Hypothesis>()).ToArray();
         cache.Select(arange(b, dtype: int64, device: memory.device));
 
@@ -84,7 +86,7 @@ internal static class AttentionSearch
             for (int u = 0; u < b; u++)
             {
                 if (live[u].Count == 0) continue;
-                var next = Advance(live[u], ended[u], scorers[u], lm, values, indices, candidates, step, maxLengths[u], lambda, options);
+                var next = Advance(live[u], ended[u], scorers[u], lm, lexicon, values, indices, candidates, step, maxLengths[u], lambda, options);
                 int first = selection.Count;
                 selection.AddRange(next.Select(h => (long)h.Row));                        // the rows they extend...
                 live[u] = next.Select((h, i) => h with { Row = first + i }).ToList();     // ...become rows first, first + 1, …
@@ -104,7 +106,7 @@ internal static class AttentionSearch
     // `ended`, and returns the survivors with Row = the row they extend (none once the search is over: at the length
     // limit only eos may follow).
     private static List<Hypothesis> Advance(List<Hypothesis> live, List<Hypothesis> ended, CtcPrefixScorer? scorer, NgramLm? lm,
-        float[] values, long[] indices, int candidates, int step, int maxLength, double lambda, DecodeOptions options)
+        Lexicon? lexicon, float[] values, long[] indices, int candidates, int step, int maxLength, double lambda, DecodeOptions options)
     {
         var expanded = new List<Hypothesis>();
         foreach (var hyp in live)
@@ -118,10 +120,12 @@ internal static class AttentionSearch
                 var ctcState = scorer?.Extend(hyp.Ctc!, token);
                 bool eos = token == SpeechModel.SosEos;
                 float lmScore = lm is null ? 0f : hyp.LmScore + lm.LogProb(hyp.Tokens, token);
+                var words = lexicon is null || eos ? hyp.Words : lexicon.Extend(hyp.Words, token);
                 float score = (scorer is null ? att : (float)((1 - lambda) * att + lambda * ctcState!.Score))
-                    + (float)options.LmWeight * lmScore;
+                    + (float)options.LmWeight * lmScore
+                    - (lexicon is null ? 0f : (float)options.UnknownWordPenalty * lexicon.Unknown(words, ended: eos));
                 expanded.Add(new Hypothesis(eos ? hyp.Tokens : [.. hyp.Tokens, token], eos ? hyp.TokenLogProbs : [.. hyp.TokenLogProbs, values[at]],
-                    att, lmScore, score, ctcState, eos ? -1 : hyp.Row));
+                    att, lmScore, score, ctcState, words, eos ? -1 : hyp.Row));
             }
         }
         // The best `beam` expansions survive; those that chose eos finish (and so take a slot, as in ESPnet).
@@ -141,14 +145,15 @@ internal static class AttentionSearch
 
     /// <summary>
     /// Rescores CTC n-best hypotheses with the decoder (teacher forcing, one batch): returns the hypothesis maximising
-    /// λ·CTC + (1−λ)·log P_att(tokens, eos) + β·log P_lm(tokens, eos), with per-token attention log-probabilities.
-    /// memory: (1, S, D).
+    /// λ·CTC + (1−λ)·log P_att(tokens, eos) + β·log P_lm(tokens, eos) − γ·(words not in the lexicon), with per-token
+    /// attention log-probabilities. memory: (1, S, D).
     /// </summary>
     public static (List<int> Tokens, List<float> LogProbs) Rescore(SpeechDecoder decoder, Tensor memory,
-        List<(int[] Tokens, float Score)> nbest, DecodeOptions options, NgramLm? lm = null)
+        List<(int[] Tokens, float Score)> nbest, DecodeOptions options, NgramLm? lm = null, Lexicon? lexicon = null)
     {
         double lambda = options.CtcWeight;
         if (options.LmWeight == 0) lm = null;
+        if (options.UnknownWordPenalty == 0) lexicon = null;
         if (nbest.Count == 0) return ([], []);
         int n = nbest.Count, longest = nbest.Max(h => h.Tokens.Length);
         var input = new long[n * (longest + 1)];
@@ -176,7 +181,8 @@ internal static class AttentionSearch
                 att += lp;
                 if (k < h.Length) perToken[i].Add(lp);
             }
-            double score = lambda * nbest[i].Score + (1 - lambda) * att + (lm is null ? 0 : options.LmWeight * lm.SentenceLogProb(h));
+            double score = lambda * nbest[i].Score + (1 - lambda) * att + (lm is null ? 0 : options.LmWeight * lm.SentenceLogProb(h))
+                - (lexicon is null ? 0 : options.UnknownWordPenalty * lexicon.Unknown(h));
             if (score > bestScore) (bestScore, best) = (score, i);
         }
         return ([.. nbest[best].Tokens], perToken[best]);

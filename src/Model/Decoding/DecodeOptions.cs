@@ -32,6 +32,11 @@ public sealed record DecodeOptions
     /// rescoring: score += β·log P_lm. 0 turns it off; ignored when the model has no language model. Default: 0.2.</summary>
     public double LmWeight { get; init; } = 0.2;
 
+    /// <summary>Score γ subtracted for every word of a hypothesis that is not in the model directory's lexicon
+    /// (<c>lexicon.txt</c>), in beam search and CTC rescoring. 0 turns it off; ignored when the model has no lexicon.
+    /// Default: 1.</summary>
+    public double UnknownWordPenalty { get; init; } = 1;
+
     /// <summary>Largest number of times an n-gram may repeat back-to-back before the hypothesis is ended. Default: 4.</summary>
     public int MaxRepeats { get; init; } = 4;
 
@@ -41,6 +46,7 @@ public sealed record DecodeOptions
         if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "beam size must be 1–64");
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "CTC weight must be 0–1");
         if (LmWeight is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(LmWeight), LmWeight, "language model weight must be 0–2");
+        if (UnknownWordPenalty is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(UnknownWordPenalty), UnknownWordPenalty, "unknown-word penalty must be 0–100");
         if (MaxRepeats < 2) throw new ArgumentOutOfRangeException(nameof(MaxRepeats), MaxRepeats, "must be ≥ 2");
         return this;
     }
