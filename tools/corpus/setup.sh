@@ -16,4 +16,4 @@ fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sox espeak-ng \
   mbrola mbrola-us1 mbrola-us2 mbrola-us3 mbrola-en1 flite festival festlex-cmu festlex-poslex festvox-kallpc16k \
   festvox-kdlpc16k festvox-us-slt-hts rhvoice rhvoice-english libttspico-utils \
-  wordnet-base fortunes fortunes-min bible-kjv-text bible-kjv jargon-text wamerican wbritish
+  wordnet-base fortunes fortunes-min bible-kjv-text bible-kjv jargon-text wamerican wbritish dict-gcide fortune-anarchism
