@@ -19,7 +19,7 @@ internal static class CommonOptions
 
     public static Option<string> Model() => new("--model", "-m")
     {
-        Description = "Model directory (config.json, model.safetensors, tokenizer).",
+        Description = "Model directory (config.json, model.safetensors, tokenizer; optional lm.bin and lexicon.txt).",
         DefaultValueFactory = _ => "models/default",
     };
 
