@@ -6,10 +6,10 @@ import json, shutil, struct, sys
 from array import array
 from pathlib import Path
 
-def read(path):
+def read(path):  # -> (header, tensor data, header bytes with their length prefix)
     data = Path(path).read_bytes()
     n = struct.unpack('<Q', data[:8])[0]
-    return json.loads(data[8:8 + n]), data[8 + n:]
+    return json.loads(data[8:8 + n]), data[8 + n:], data[:8 + n]
 
 def values(header, body, name):
     t = header[name]
@@ -20,21 +20,19 @@ def values(header, body, name):
 out, dirs = Path(sys.argv[1]), [Path(d) for d in sys.argv[2:]]
 if len(dirs) < 2: sys.exit(__doc__)
 models = [read(d / 'model.safetensors') for d in dirs]
-header = models[0][0]
+header, first_body, first_head = models[0]
 names = [k for k in header if k != '__metadata__']
-for d, (h, _) in zip(dirs, models):
+for d, (h, _, _) in zip(dirs, models):
     if {k: (v['dtype'], v['shape']) for k, v in h.items() if k != '__metadata__'} != {k: (header[k]['dtype'], header[k]['shape']) for k in names}:
         sys.exit(f'{d}: parameters differ from {dirs[0]} (names, shapes or dtypes)')
 if out.exists(): shutil.rmtree(out)
 shutil.copytree(dirs[0], out)
-body = bytearray(models[0][1])
+body = bytearray(first_body)
 for name in names:
-    columns = [values(h, b, name) for h, b in models]
+    columns = [values(h, b, name) for h, b, _ in models]
     code = columns[0][1]
     mean = [sum(v) / len(v) for v in zip(*(c[0] for c in columns))]
     start, end = header[name]['data_offsets']
     body[start:end] = struct.pack(f'<{len(mean)}{code}', *mean)
-raw = Path(dirs[0] / 'model.safetensors').read_bytes()
-n = struct.unpack('<Q', raw[:8])[0]
-(out / 'model.safetensors').write_bytes(raw[:8 + n] + bytes(body))
+(out / 'model.safetensors').write_bytes(first_head + bytes(body))
 print(f'{out}: mean of {len(dirs)} models, {len(names)} tensors', file=sys.stderr)
