@@ -15,6 +15,21 @@ public sealed class TextTests
     public void Normalize_GivesSpokenLowerCaseWords(string input, string expected) =>
         Assert.Equal(expected, TextNormalizer.Normalize(input));
 
+    [Theory]
+    [InlineData("it's a test", true)]
+    [InlineData("word", true)]
+    [InlineData("two  spaces", false)]
+    [InlineData(" leading", false)]
+    [InlineData("'quoted'", false)]
+    [InlineData("Upper", false)]
+    [InlineData("room 101", false)]
+    public void Normalize_ReturnsTextAlreadyInSpokenFormAsIs(string input, bool normal)
+    {
+        string output = TextNormalizer.Normalize(input);
+        Assert.Equal(normal, ReferenceEquals(input, output));
+        Assert.Equal(output, TextNormalizer.Normalize(output));   // and normalising twice changes nothing
+    }
+
     [Fact]
     public void CharTokenizer_RoundTrips()
     {

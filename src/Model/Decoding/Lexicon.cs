@@ -44,9 +44,7 @@ public sealed class Lexicon
         string[] lines;
         try { lines = File.ReadAllLines(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CheckpointException(path, $"cannot read the lexicon: {e.Message}", e); }
-        // A line that is already one normalised word (as tools/train/lm.sh writes them) skips the normaliser: loading
-        // 130k lines through it would add over half a second to every start.
-        var words = lines.SelectMany(l => IsNormalWord(l) ? [l] : TextNormalizer.Normalize(l).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var words = lines.SelectMany(l => TextNormalizer.Normalize(l).Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var lexicon = new Lexicon(words, tokenizer);
         if (lexicon.Count == 0) throw new CheckpointException(path, "the lexicon holds no word (one or more words per line)");
         return lexicon;
@@ -87,17 +85,4 @@ public sealed class Lexicon
     public int Unknown(IEnumerable<int> tokens) => Unknown(tokens.Aggregate(Initial, Extend), ended: true);
 
     private int Unknown(string word) => word.Length == 0 || Contains(word) ? 0 : 1;
-
-    // a–z, with apostrophes only between letters: what TextNormalizer leaves unchanged as a single word.
-    private static bool IsNormalWord(string line)
-    {
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (c is >= 'a' and <= 'z') continue;
-            if (c == '\'' && i > 0 && i + 1 < line.Length && line[i - 1] is >= 'a' and <= 'z' && line[i + 1] is >= 'a' and <= 'z') continue;
-            return false;
-        }
-        return line.Length > 0;
-    }
 }

@@ -27,6 +27,7 @@ public static partial class TextNormalizer
     public static string Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (IsNormal(text)) return text;   // already spoken form (lexicon lines, normalised transcripts): nothing to do
         string s = text.Normalize(NormalizationForm.FormKD).ToLowerInvariant();
         s = s.Replace('’', '\'').Replace('‘', '\'').Replace("&", " and ").Replace("+", " plus ").Replace("@", " at ");
         s = Money().Replace(s, m => $"{Number(m.Groups[1].Value)} {(m.Groups[1].Value == "1" ? "dollar" : "dollars")} ");
@@ -44,6 +45,22 @@ public static partial class TextNormalizer
             else sb.Append(' ');
         }
         return Spaces().Replace(sb.ToString(), " ").Trim();
+    }
+
+    /// <summary>Whether <paramref name="text"/> is already what <see cref="Normalize"/> returns for it: words of a–z,
+    /// apostrophes only between letters, single spaces between words.</summary>
+    private static bool IsNormal(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            bool inside = i > 0 && i + 1 < text.Length;
+            if (c is >= 'a' and <= 'z') continue;
+            if (c == '\'' && inside && text[i - 1] is >= 'a' and <= 'z' && text[i + 1] is >= 'a' and <= 'z') continue;
+            if (c == ' ' && inside && text[i - 1] != ' ' && text[i + 1] != ' ') continue;
+            return false;
+        }
+        return true;
     }
 
     /// <summary>Words for a digit string, with an optional decimal part ("3.25" → "three point two five").</summary>
