@@ -30,12 +30,13 @@ public sealed record StreamBenchResult(int Files, double AudioSeconds, double St
 /// from the offline decode's word times → first update whose text has that word in place, and → first update that
 /// contains it, aligned by minimum edits to the words heard so far), final latency (end of a
 /// segment's speech → its final), streaming real-time factor (a second, unpaced pass), and WER of streaming and of
-/// offline decoding against the references (or, without one, streaming against offline).
+/// offline decoding against the references (or, without one, streaming against offline). Audio is paced in capture
+/// blocks of <c>captureMilliseconds</c> (default: the microphone's, <see cref="MicrophoneOptions.DefaultChunkMilliseconds"/>).
 /// </summary>
 public static class StreamBenchmark
 {
     public static async Task<StreamBenchResult> RunAsync(Recognizer recognizer, IReadOnlyList<(string Path, string? Reference)> files,
-        StreamingOptions? options, IProgress<int>? progress, CancellationToken ct)
+        StreamingOptions? options, IProgress<int>? progress, CancellationToken ct, int captureMilliseconds = MicrophoneOptions.DefaultChunkMilliseconds)
     {
         var partial = new List<double>();
         var contained = new List<double>();
@@ -52,7 +53,7 @@ public static class StreamBenchmark
             // Real-time pass: arrival times are audio times, since the source delivers audio as a microphone would.
             var clock = Stopwatch.StartNew();
             var arrivals = new List<(double At, TranscriptUpdate Update)>();
-            var paced = new FileAudioSource(path, new AudioSourceOptions { RealTime = true });
+            var paced = new FileAudioSource(path, new AudioSourceOptions { RealTime = true, ChunkMilliseconds = captureMilliseconds });
             await foreach (var u in SpeechPipeline.RunAsync(paced, recognizer, options, cancellationToken: ct))
                 arrivals.Add((clock.Elapsed.TotalSeconds, u));
 

@@ -43,7 +43,8 @@ internal static class ListenCommand
                     "s16le" => SampleEncoding.Pcm16,
                     "f32le" => SampleEncoding.Float32,
                     var other => throw new ArgumentException($"--encoding: '{other}' is not s16le or f32le"),
-                }, parse.GetValue(channels), parse.GetValue(rate)).Validated());
+                }, parse.GetValue(channels), parse.GetValue(rate)).Validated(),
+                    options: new AudioSourceOptions { ChunkMilliseconds = MicrophoneOptions.DefaultChunkMilliseconds });
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(compute));
             var options = new StreamingOptions
             {
