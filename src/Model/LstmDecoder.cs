@@ -33,22 +33,54 @@ internal sealed class LstmDecoder : SpeechDecoder
         RegisterComponents();
     }
 
-    private sealed class State(Tensor memory, Tensor keys, Tensor? mask, Tensor h, Tensor c, Tensor context, Tensor weights) : DecoderState
+    private sealed class State : DecoderState
     {
-        public Tensor Memory = memory, Keys = keys, H = h, C = c, Context = context, Weights = weights;
-        public Tensor? Mask = mask;
+        private Tensor? _memory, _keys, _mask, _h, _c, _context, _weights;
 
-        public override void Select(Tensor index)
+        public State(Tensor memory, Tensor keys, Tensor? mask, Tensor h, Tensor c, Tensor context, Tensor weights)
         {
-            (Memory, Keys, H, C) = (Memory.index_select(0, index), Keys.index_select(0, index), H.index_select(0, index), C.index_select(0, index));
-            (Context, Weights, Mask) = (Context.index_select(0, index), Weights.index_select(0, index), Mask?.index_select(0, index));
+            _memory = Own(memory);
+            Replace(ref _keys, keys);
+            Replace(ref _mask, mask);
+            Advance(h, c, context, weights);
+        }
+
+        public Tensor Memory => _memory!;
+        public Tensor Keys => _keys!;
+        public Tensor? Mask => _mask;
+        public Tensor H => _h!;
+        public Tensor C => _c!;
+        public Tensor Context => _context!;
+        public Tensor Weights => _weights!;
+
+        public void Advance(Tensor h, Tensor c, Tensor context, Tensor weights)
+        {
+            Replace(ref _h, h);
+            Replace(ref _c, c);
+            Replace(ref _context, context);
+            Replace(ref _weights, weights);
+        }
+
+        public override void Select(long[] rows)
+        {
+            using var scope = NewDisposeScope();
+            var index = tensor(rows, device: Memory.device);
+            Replace(ref _memory, Memory.index_select(0, index));
+            Replace(ref _keys, Keys.index_select(0, index));
+            Replace(ref _mask, Mask?.index_select(0, index));
+            Advance(H.index_select(0, index), C.index_select(0, index), Context.index_select(0, index), Weights.index_select(0, index));
+        }
+
+        public override void Dispose()
+        {
+            foreach (var t in new[] { _memory, _keys, _mask, _h, _c, _context, _weights }) t?.Dispose();
         }
     }
 
     // tokens: (B, L), memory: (B, S, D), memoryMask: additive (B, 1, 1, S) -> logits (B, L, V)
     public override Tensor forward(Tensor tokens, Tensor memory, Tensor? memoryMask)
     {
-        var state = (State)Start(memory, memoryMask);
+        using var state = (State)Start(memory, memoryMask);
         var steps = new List<Tensor>();
         for (long l = 0; l < tokens.shape[1]; l++) steps.Add(Logits(tokens[.., (int)l], state));
         return stack(steps, 1);
@@ -74,7 +106,7 @@ internal sealed class LstmDecoder : SpeechDecoder
         if (st.Mask is not null) e = e + st.Mask;
         var weights = e.softmax(-1);
         var context = weights.unsqueeze(1).bmm(st.Memory).squeeze(1);                               // (B, D)
-        (st.H, st.C, st.Context, st.Weights) = (h, c, context, weights);
+        st.Advance(h, c, context, weights);
         st.Length++;
         return output.call(dropout.call(cat([h, context], 1)));
     }

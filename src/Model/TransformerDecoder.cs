@@ -38,10 +38,7 @@ internal sealed class TransformerDecoder : SpeechDecoder
     /// <summary>Starts incremental decoding over <paramref name="memory"/> (B, S, D).</summary>
     public override DecoderState Start(Tensor memory, Tensor? memoryMask)
     {
-        var cache = new DecoderCache(blocks.Count);
-        for (int i = 0; i < blocks.Count; i++) (cache.MemoryK[i], cache.MemoryV[i]) = blocks[i].ProjectMemory(memory);
-        cache.MemoryMask = memoryMask;
-        return cache;
+        return new DecoderCache([.. blocks.Select(b => b.ProjectMemory(memory))], memoryMask);
     }
 
     /// <summary>
@@ -53,8 +50,10 @@ internal sealed class TransformerDecoder : SpeechDecoder
         var cache = (DecoderCache)state;
         var x = Embed(lastTokens.unsqueeze(1), cache.Length);                    // (B, 1, D)
         for (int i = 0; i < blocks.Count; i++)
-            (x, cache.SelfK[i], cache.SelfV[i]) = blocks[i].Step(x, cache.SelfK[i], cache.SelfV[i],
-                cache.MemoryK[i], cache.MemoryV[i], cache.MemoryMask);
+        {
+            (x, var k, var v) = blocks[i].Step(x, cache.SelfK(i), cache.SelfV(i), cache.MemoryK(i), cache.MemoryV(i), cache.MemoryMask);
+            cache.Extend(i, k, v);
+        }
         cache.Length++;
         return output.call(norm.call(x)).squeeze(1).log_softmax(-1);
     }

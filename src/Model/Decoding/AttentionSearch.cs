@@ -15,18 +15,19 @@ internal static class AttentionSearch
         int b = (int)memory.shape[0];
         var results = Enumerable.Range(0, b).Select(_ => (Tokens: new List<int>(), LogProbs: new List<float>())).ToArray();
         var done = maxLengths.Select(m => m <= 0).ToArray();
-        var cache = decoder.Start(memory, memoryMask);
-        var last = full(b, SpeechModel.SosEos, dtype: int64, device: memory.device);
+        using var cache = decoder.Start(memory, memoryMask);
+        var last = Enumerable.Repeat((long)SpeechModel.SosEos, b).ToArray();
         for (int step = 0; !done.All(d => d); step++)
         {
-            var logProbs = decoder.Step(last, cache);                      // (B, V)
+            using var stepScope = NewDisposeScope();                        // the step's tensors; the cache keeps its own
+            var logProbs = decoder.Step(tensor(last, device: memory.device), cache);   // (B, V)
             var (best, index) = logProbs.max(1);
             var bestValues = best.cpu().data<float>().ToArray();
-            var indices = index.cpu().data<long>().ToArray();
+            last = index.cpu().data<long>().ToArray();
             for (int i = 0; i < b; i++)
             {
                 if (done[i]) continue;
-                int token = (int)indices[i];
+                int token = (int)last[i];
                 if (token == SpeechModel.SosEos || token == SpeechModel.Blank) { done[i] = true; continue; }
                 results[i].Tokens.Add(token);
                 results[i].LogProbs.Add(bestValues[i]);
@@ -39,7 +40,6 @@ internal static class AttentionSearch
                     done[i] = true;
                 }
             }
-            last = index;
         }
         return results;
     }
@@ -66,13 +66,13 @@ internal static class AttentionSearch
         double lambda = options.CtcWeight;
         int beam = options.BeamSize, b = ctc.Count;
         var scorers = ctc.Select(c => lambda > 0 ? new CtcPrefixScorer(c) : null).ToArray();
-        var cache = decoder.Start(memory, memoryMask);
+        using var cache = decoder.Start(memory, memoryMask);
         var live = Enumerable.Range(0, b).Select(u => new List<Hypothesis> { new([], [], 0f, 0f, 0f, scorers[u]?.Initial(), Lexicon.Initial, u) }).ToArray();
         var ended = Enumerable.Range(0, b).Select(_ => new List<Hypothesis>()).ToArray();
-        cache.Select(arange(b, dtype: int64, device: memory.device));
 
         for (int step = 0; live.Any(l => l.Count > 0); step++)
         {
+            using var stepScope = NewDisposeScope();                                       // the step's tensors; the cache keeps its own
             var rows = live.SelectMany(l => l).ToList();                                  // Row = index in this list
             var last = tensor(rows.Select(h => (long)(h.Tokens.Count == 0 ? SpeechModel.SosEos : h.Tokens[^1])).ToArray(), device: memory.device);
             var logProbs = decoder.Step(last, cache);                                      // (rows, V)
@@ -91,7 +91,7 @@ internal static class AttentionSearch
                 selection.AddRange(next.Select(h => (long)h.Row));                        // the rows they extend...
                 live[u] = next.Select((h, i) => h with { Row = first + i }).ToList();     // ...become rows first, first + 1, …
             }
-            if (selection.Count > 0) cache.Select(tensor(selection.ToArray(), device: memory.device));
+            if (selection.Count > 0) cache.Select([.. selection]);
         }
         return ended.Select(e =>
         {
