@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.ComponentModel;
+using System.Globalization;
 
 namespace Seq2Seq.Audio;
 
 /// <summary>
 /// Decodes any container/codec ffmpeg knows (mp3, flac, ogg, opus, m4a, webm, …) by running
 /// <c>ffmpeg … -f wav -acodec pcm_f32le -</c> and reading its streamed WAV output with <see cref="WavReader"/>.
+/// For an untrusted file ffmpeg reads only that file (<see cref="AudioSourceOptions.Untrusted"/>).
 /// </summary>
 internal sealed class FfmpegDecoder : IDisposable
 {
@@ -20,25 +22,45 @@ internal sealed class FfmpegDecoder : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    public static FfmpegDecoder Start(string path)
+    /// <summary>Starts decoding <paramref name="path"/>; output stops a second past <see cref="AudioSourceOptions.MaxDuration"/>.</summary>
+    public static FfmpegDecoder Start(string path, AudioSourceOptions options)
     {
-        var psi = new ProcessStartInfo("ffmpeg")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-nostdin", "-hide_banner", "-loglevel", "error", "-i", path, "-vn", "-map_metadata", "-1",
-                     "-f", "wav", "-acodec", "pcm_f32le", "-" })
-            psi.ArgumentList.Add(a);
+        List<string> args = ["-nostdin", "-hide_banner", "-loglevel", "error", .. InputArguments(path, options)];
+        if (options.MaxDuration is { } max) args.AddRange(["-t", (max.TotalSeconds + 1).ToString("F3", CultureInfo.InvariantCulture)]);
+        args.AddRange(["-vn", "-map_metadata", "-1", "-f", "wav", "-acodec", "pcm_f32le", "-"]);
+        return new FfmpegDecoder(Run("ffmpeg", args, path), path);
+    }
+
+    /// <summary>The duration ffprobe reads from the container (headers, or estimated from the bit rate), or null where it
+    /// cannot tell.</summary>
+    public static TimeSpan? ProbeDuration(string path, AudioSourceOptions options)
+    {
+        using var probe = Run("ffprobe", ["-v", "error", .. InputArguments(path, options), "-show_entries", "format=duration", "-of", "default=nw=1:nk=1"], path);
+        var output = probe.StandardOutput.ReadToEndAsync();
+        var error = probe.StandardError.ReadToEndAsync();
+        if (!probe.WaitForExit(30_000)) { probe.Kill(); throw new AudioFormatException("ffprobe did not finish in 30 s", path); }
+        if (probe.ExitCode != 0) throw new AudioFormatException(Explain(error.Result, probe.ExitCode, path), path);
+        return double.TryParse(output.Result.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0
+            ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
+    // The input: for an untrusted file, this file through the file protocol only and allowed demuxers only.
+    private static string[] InputArguments(string path, AudioSourceOptions options) => options.Untrusted
+        ? ["-protocol_whitelist", "file", "-format_whitelist", string.Join(',', AudioSourceOptions.UntrustedFormats), "-i", "file:" + Path.GetFullPath(path)]
+        : ["-i", path];
+
+    private static Process Run(string tool, IEnumerable<string> args, string path)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
         try
         {
-            return new FfmpegDecoder(Process.Start(psi) ?? throw new AudioFormatException("could not start ffmpeg", path), path);
+            return Process.Start(psi) ?? throw new AudioFormatException($"could not start {tool}", path);
         }
         catch (Win32Exception e)
         {
             throw new AudioFormatException(
-                "this format needs ffmpeg, which is not installed (install it: sudo apt-get install ffmpeg)", path, inner: e);
+                $"this format needs {tool}, which is not installed (install it: sudo apt-get install ffmpeg)", path, inner: e);
         }
     }
 
@@ -59,9 +81,19 @@ internal sealed class FfmpegDecoder : IDisposable
     private AudioFormatException Failure()
     {
         _process.WaitForExit();
-        string message = _stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .LastOrDefault() ?? $"exit code {_process.ExitCode}";
-        return new AudioFormatException($"ffmpeg could not decode it: {message}", _path);
+        return new AudioFormatException(Explain(_stderr.Result, _process.ExitCode, _path), _path);
+    }
+
+    // ffmpeg's last line of complaint without the path (the caller names the source), or what the whitelist refused.
+    private static string Explain(string stderr, int exitCode, string path)
+    {
+        stderr = stderr.Replace("file:" + Path.GetFullPath(path), "input", StringComparison.Ordinal).Replace(path, "input", StringComparison.Ordinal);
+        if (stderr.Contains("not on whitelist", StringComparison.Ordinal))
+            return "not an allowed audio format (playlists, concat lists and other formats that name further files are refused; " +
+                $"allowed: {string.Join(", ", AudioSourceOptions.UntrustedFormats)})";
+        string message = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault() ?? $"exit code {exitCode}";
+        return $"ffmpeg could not decode it: {message}";
     }
 
     public void Dispose()

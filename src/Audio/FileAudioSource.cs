@@ -34,7 +34,10 @@ public sealed class FileAudioSource(string path, AudioSourceOptions? options = n
     public async IAsyncEnumerable<AudioChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (!File.Exists(Name)) throw new AudioFormatException("file not found", Name);
-        using var decoder = IsWav(Name) ? null : FfmpegDecoder.Start(Name);
+        bool wav = IsWav(Name);
+        if (!wav && _options.MaxDuration is { } max && FfmpegDecoder.ProbeDuration(Name, _options) is { } probed && probed > max)
+            throw new AudioTooLongException(Name, max, probed);
+        using var decoder = wav ? null : FfmpegDecoder.Start(Name, _options);
         using var reader = decoder?.OpenReader() ?? WavReader.Open(Name);
         await foreach (var chunk in Chunks(reader, _options, cancellationToken)) yield return chunk;
         decoder?.Complete();
@@ -45,6 +48,9 @@ public sealed class FileAudioSource(string path, AudioSourceOptions? options = n
         WavReader reader, AudioSourceOptions options, [EnumeratorCancellation] CancellationToken ct)
     {
         int rate = reader.Format.SampleRate, size = options.ChunkSamples(rate);
+        long limit = options.MaxDuration is { } max ? (long)(max.TotalSeconds * rate) : long.MaxValue;
+        if (reader.FrameCount > limit)                                       // the header says so: refused before decoding
+            throw new AudioTooLongException(reader.SourceName, options.MaxDuration!.Value, TimeSpan.FromSeconds((double)reader.FrameCount!.Value / rate));
         long start = 0, began = options.Clock.GetTimestamp();
         while (true)
         {
@@ -52,6 +58,7 @@ public sealed class FileAudioSource(string path, AudioSourceOptions? options = n
             var buffer = new float[size];
             int n = await Task.Run(() => reader.Read(buffer), ct);
             if (n == 0) yield break;
+            if (start + n > limit) throw new AudioTooLongException(reader.SourceName, options.MaxDuration!.Value);
             if (n < size) Array.Resize(ref buffer, n);
             if (options.RealTime)
             {

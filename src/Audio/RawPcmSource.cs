@@ -21,7 +21,7 @@ public sealed class RawPcmSource(Stream stream, WavFormat format, string name = 
         _options.Validate();
         int block = format.BlockAlign, frames = _options.ChunkSamples(format.SampleRate);
         var bytes = new byte[frames * block];
-        long start = 0, offset = 0;
+        long start = 0, offset = 0, limit = _options.MaxDuration is { } max ? (long)(max.TotalSeconds * format.SampleRate) : long.MaxValue;
         while (true)
         {
             int n = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
@@ -30,6 +30,7 @@ public sealed class RawPcmSource(Stream stream, WavFormat format, string name = 
             var samples = new float[whole];
             int bad = PcmCodec.DecodeMono(bytes.AsSpan(0, whole * block), format, samples);
             if (bad >= 0) throw new AudioFormatException("non-finite float sample", Name, offset + bad);
+            if (start + whole > limit) throw new AudioTooLongException(Name, _options.MaxDuration!.Value);
             yield return new AudioChunk(samples, format.SampleRate, start);
             start += whole;
             offset += n;

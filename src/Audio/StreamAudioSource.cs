@@ -4,7 +4,7 @@ namespace Seq2Seq.Audio;
 
 /// <summary>
 /// Audio in a stream of file bytes (an upload, a request body): WAV is read as it arrives; anything else is copied to
-/// a temporary file and decoded through ffmpeg (which needs to seek in some containers).
+/// a spool file (<see cref="AudioSpool"/>) and decoded through ffmpeg (which needs to seek in some containers).
 /// </summary>
 public sealed class StreamAudioSource(Stream stream, string name = "stream", AudioSourceOptions? options = null) : IAudioSource
 {
@@ -27,25 +27,23 @@ public sealed class StreamAudioSource(Stream stream, string name = "stream", Aud
             yield break;
         }
         if (n == 0) throw new AudioFormatException("no audio: the stream is empty", Name, 0);
-        string temp = Path.GetTempFileName();
-        try
+        await using var spool = AudioSpool.Create();
+        await whole.CopyToAsync(spool, cancellationToken);
+        await spool.FlushAsync(cancellationToken);
+        await using var chunks = new FileAudioSource(spool.Name, _options).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            await using (var f = File.Create(temp)) await whole.CopyToAsync(f, cancellationToken);
-            await using var chunks = new FileAudioSource(temp, _options).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
+            try
             {
-                try
-                {
-                    if (!await chunks.MoveNextAsync()) break;
-                }
-                catch (AudioFormatException e) when (e.SourceName == temp)
-                {
-                    throw new AudioFormatException(e.Problem, Name, e.Offset, e);   // name the stream, not our temporary copy
-                }
-                yield return chunks.Current;
+                if (!await chunks.MoveNextAsync()) break;
             }
+            catch (AudioFormatException e) when (e.SourceName == spool.Name)
+            {
+                throw e is AudioTooLongException tooLong ? new AudioTooLongException(Name, tooLong.Limit)
+                    : new AudioFormatException(e.Problem, Name, e.Offset, e);   // name the stream, not our spool file
+            }
+            yield return chunks.Current;
         }
-        finally { File.Delete(temp); }
     }
 
     /// <summary>Re-attaches bytes already read to the front of a forward-only stream.</summary>

@@ -49,6 +49,9 @@ public sealed class WavReader : IDisposable
     /// <summary>The layout of the frames.</summary>
     public WavFormat Format { get; }
 
+    /// <summary>Name used in error messages.</summary>
+    public string SourceName => _name;
+
     /// <summary>Number of frames in the data chunk, or null for a streamed file whose size is not recorded.</summary>
     public long? FrameCount => _dataBytes < 0 ? null : _dataBytes / Format.BlockAlign;
 

@@ -7,6 +7,8 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        Seq2Seq.Model.NativeHeap.Configure();        // before the thread pool meets libtorch: glibc arenas capped
+        using var sigterm = ExitCodes.WatchTermination();
         var root = new RootCommand("s2s — streaming speech-to-text (Seq2Seq).")
         {
             InfoCommand.Create(),

@@ -30,6 +30,7 @@ public sealed class Recognizer : IDisposable
     /// <exception cref="CheckpointException">The directory is missing, corrupt, or its weights do not match its config.</exception>
     public static Recognizer Load(string directory, DeviceChoice device = DeviceChoice.Auto)
     {
+        NativeHeap.Configure();
         var d = TorchRuntime.Resolve(device);
         var (model, tokenizer, lm, lexicon) = ModelDirectory.Load(directory, d);
         return new Recognizer(model, tokenizer, lm, lexicon, d, directory);

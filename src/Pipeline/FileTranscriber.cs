@@ -29,9 +29,10 @@ public sealed record FileTranscript(string Path, IReadOnlyList<TranscriptUpdate>
 public static class FileTranscriber
 {
     /// <summary>Transcribes <paramref name="paths"/>; <paramref name="finished"/> is called (from any thread) as each file ends.</summary>
+    /// <param name="audio">How files are read (untrusted, a duration limit). Default: trusted, no limit.</param>
     public static async IAsyncEnumerable<FileTranscript> RunAsync(IReadOnlyList<string> paths, Recognizer recognizer,
         StreamingOptions? options = null, int jobs = 1, Action<FileTranscript>? finished = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        [EnumeratorCancellation] CancellationToken cancellationToken = default, AudioSourceOptions? audio = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(recognizer);
@@ -52,7 +53,7 @@ public static class FileTranscriber
                     {
                         try
                         {
-                            var result = await TranscribeAsync(path, recognizer, options, abandon.Token);
+                            var result = await TranscribeAsync(new FileAudioSource(path, audio), recognizer, options, abandon.Token);
                             finished?.Invoke(result);
                             return result;
                         }
@@ -77,9 +78,6 @@ public static class FileTranscriber
             await Task.WhenAll(all.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
     }
-
-    private static Task<FileTranscript> TranscribeAsync(string path, Recognizer recognizer, StreamingOptions? options, CancellationToken ct) =>
-        TranscribeAsync(new FileAudioSource(path), recognizer, options, ct);
 
     /// <summary>Transcribes one source to its final segments; audio errors (unreadable, truncated, too long) are
     /// returned in the result with the segments before them.</summary>

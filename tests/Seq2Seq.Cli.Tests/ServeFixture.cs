@@ -56,11 +56,15 @@ public sealed class ServeFixture : IAsyncLifetime
     }
 
     /// <summary>Starts <c>s2s serve</c> with the tiny model and waits until /readyz says ready.</summary>
-    public async Task<Server> StartAsync(params string[] extra)
+    public Task<Server> StartAsync(params string[] extra) => StartAsync(null, extra);
+
+    /// <summary>Starts <c>s2s serve</c> with some environment variables replaced.</summary>
+    public async Task<Server> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
         int port = FreePort();
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", "--model", Model }.Concat(extra)) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = Process.Start(psi)!;
         var server = new Server(process, new Uri($"http://127.0.0.1:{port}/"));
         using var http = new HttpClient();

@@ -9,7 +9,7 @@ using Seq2Seq.Audio;
 namespace Seq2Seq.Cli.Tests;
 
 /// <summary><c>s2s serve</c> as a real process on 127.0.0.1: the OpenAI-style endpoint, WebSocket streams, limits, bad input.</summary>
-public sealed class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixture>
+public sealed partial class ServeTests(ServeFixture fixture) : IClassFixture<ServeFixture>
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
     // The server searches with its own beam (Serve:Beam), so `s2s transcribe` is run with the same one to compare.

@@ -17,10 +17,11 @@ internal static class BenchServeCommand
         var requests = new Option<int>("--requests") { Description = "Requests of the 10 s file for requests/second.", DefaultValueFactory = _ => 200 };
         var memoryRequests = new Option<int>("--memory-requests") { Description = "Requests of a 1 s file between the two RSS readings.", DefaultValueFactory = _ => 10_000 };
         var streamBatch = new Option<int>("--stream-batch") { Description = "The server's --stream-batch (1: streams' encoder chunks and finals never batched).", DefaultValueFactory = _ => new ServeOptions().StreamBatch };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of 4 concurrent 18 s uploads, then rounds of 20 real-time streams, with the server's RSS after each (0: none).", DefaultValueFactory = _ => 6 };
         var parallel = new Option<int>("--parallel") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var command = new Command("serve", "Capacity of `s2s serve` on this machine: concurrent real-time streams within the final-latency bound, " +
             "requests/second for 10 s files, RSS before and after many requests. Audio: samples/*.wav (resampled to 16 kHz, joined).")
-        { model, bound, maxStreams, seconds, requests, memoryRequests, parallel, streamBatch };
+        { model, bound, maxStreams, seconds, requests, memoryRequests, rounds, parallel, streamBatch };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             string samples = Path.Combine(Environment.GetEnvironmentVariable("S2S_HOME") ?? ".", "samples");
@@ -67,6 +68,25 @@ internal static class BenchServeCommand
                 bar.Done();
                 double after = ServeBenchmark.RssMegabytes(server);
                 Console.WriteLine($"RSS {before:F0} MiB before and {after:F0} MiB after {count} requests of a 1 s file ({perSecond:F1} requests/s, {failed} failed)");
+
+                // The plateau: RSS after each round of long uploads, then of many streams (last round vs round 2).
+                var upload = bench.Wav(18);
+                int failures = 0;
+                for (int phase = 0; phase < 2; phase++)
+                {
+                    var rss = new List<double>();
+                    for (int r = 1; r <= parse.GetValue(rounds); r++)
+                    {
+                        if (phase == 0) failures += (await bench.RequestsAsync(upload, 4, 4, null, token)).Failed;
+                        else await bench.StreamsAsync(20, token);
+                        rss.Add(ServeBenchmark.RssMegabytes(server));
+                        Console.Error.Write($"\r{(phase == 0 ? "uploads" : "streams")} round {r}: RSS {rss[^1]:F0} MiB   ");
+                    }
+                    Console.Error.WriteLine();
+                    if (rss.Count >= 2)
+                        Console.WriteLine($"{(phase == 0 ? "4 concurrent 18 s uploads" : "20 real-time streams")} x {rss.Count} rounds: RSS {string.Join(", ", rss.Select(m => m.ToString("F0")))} MiB " +
+                            $"(last round {100 * (rss[^1] / rss[1] - 1):+0.0;-0.0} % from round 2){(phase == 0 ? $", {failures} failed" : "")}");
+                }
             }
             finally
             {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using Seq2Seq.Audio;
 using Seq2Seq.Cli.Serve;
 using Seq2Seq.Model;
 
@@ -51,11 +52,14 @@ internal static class ServeCommand
             builder.Configuration.AddInMemoryCollection(flags);
             var options = (builder.Configuration.GetSection("Serve").Get<ServeOptions>() ?? new ServeOptions()).Validated();
 
+            var (addresses, warnings) = CheckUrls(parse.GetValue(urls)!, options.ApiKey is not null);   // before the model loads: fail fast
+            foreach (string w in warnings) Console.Error.WriteLine($"s2s: warning: {w}");
+            AudioSpool.DeleteAbandoned();                   // uploads left behind by a server that crashed
             // The model loads before the server listens: a bad path fails the start with the usual one-line error.
             var recognizer = CommonOptions.LoadRecognizer(options.Model, parse.GetValue(device));
             recognizer.StreamBatch = options.StreamBatch;
             var service = new SpeechService(options, recognizer);
-            builder.WebHost.UseUrls(parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries));
+            builder.WebHost.UseUrls(addresses);
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadMegabytes * 1024L * 1024);
             builder.Host.UseSystemd();
             builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownSeconds));
@@ -77,6 +81,7 @@ internal static class ServeCommand
             app.MapGet("/readyz", (SpeechService s) => s.Ready ? Results.Text("ready\n") : Results.Text("warming up\n", statusCode: 503));
             app.MapMetrics("/metrics");
             app.MapPost("/v1/audio/transcriptions", TranscriptionEndpoint.HandleAsync).WithRequestTimeout("transcription").DisableAntiforgery();
+            app.MapMethods("/v1/audio/transcriptions", ["GET", "HEAD", "PUT", "PATCH", "DELETE"], TranscriptionEndpoint.MethodNotAllowed);
             app.Map("/v1/listen", ListenEndpoint.HandleAsync);
 
             await app.StartAsync(token);
@@ -87,6 +92,38 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// The --urls addresses, each http(s)://HOST:PORT with HOST an IP address, localhost, or * / + (every interface).
+    /// Kestrel takes any other host name (999.1.1.1 included) as "every interface" without a word, so those are refused;
+    /// binding beyond loopback is said on stderr.
+    /// </summary>
+    internal static (string[] Urls, List<string> Warnings) CheckUrls(string urls, bool hasApiKey)
+    {
+        var warnings = new List<string>();
+        var list = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (list.Length == 0) throw new ArgumentException("--urls: no address given");
+        foreach (string url in list)
+        {
+            int scheme = url.IndexOf("://", StringComparison.Ordinal);
+            string rest = scheme < 0 ? "" : url[(scheme + 3)..];
+            int colon = rest.StartsWith('[') ? rest.IndexOf("]:", StringComparison.Ordinal) + 1 : rest.LastIndexOf(':');
+            string host = colon > 0 ? rest[..colon] : rest.TrimEnd('/');
+            string port = colon > 0 ? rest[(colon + 1)..].TrimEnd('/') : "";
+            if (scheme < 0 || url[..scheme] is not ("http" or "https"))
+                throw new ArgumentException($"--urls: '{url}' is not http://HOST:PORT or https://HOST:PORT");
+            if (!int.TryParse(port, out int p) || p is < 0 or > 65535)
+                throw new ArgumentException($"--urls: '{url}': the port must be a number 0–65535");
+            bool any = host is "*" or "+" or "0.0.0.0" or "[::]";
+            bool ip = System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && host.Count(c => c == '.') is 0 or 3;
+            if (!any && !ip && host != "localhost")
+                throw new ArgumentException($"--urls: '{url}': host '{host}' is not an IP address, localhost, or * for every interface");
+            if (any || (ip && !System.Net.IPAddress.IsLoopback(address!)))
+                warnings.Add($"{url} listens beyond this machine's loopback: anyone who can reach it can use the service" +
+                    (hasApiKey ? "" : " (no --api-key is set)"));
+        }
+        return (list, warnings);
     }
 
     /// <summary>With an API key set, everything but the health probes needs <c>Authorization: Bearer KEY</c> (401 otherwise).</summary>

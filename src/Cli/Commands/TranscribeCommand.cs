@@ -34,9 +34,14 @@ internal static class TranscribeCommand
         var final = CommonOptions.FinalSearch();
         var fullContext = CommonOptions.FullContextFinals();
         var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]", DefaultValueFactory = _ => true };
+        var untrusted = new Option<bool>("--untrusted")
+        {
+            Description = "The files come from someone else: ffmpeg reads each file only (file protocol, audio demuxers only: " +
+                "no playlists or concat lists that name other files or URLs). [default: false]",
+        };
         var device = CommonOptions.Device();
         var command = new Command("transcribe", "Transcribe audio files (segments end at pauses); text on stdout, progress on stderr.")
-        { files, model, format, outDir, jobs, beam, ctcWeight, lmWeight, unknownWord, chunk, final, fullContext, gate, device };
+        { files, model, format, outDir, jobs, beam, ctcWeight, lmWeight, unknownWord, chunk, final, fullContext, gate, untrusted, device };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var (paths, missing) = Expand(parse.GetValue(files)!);
@@ -49,14 +54,16 @@ internal static class TranscribeCommand
             }.Validated();
             int parallel = parse.GetValue(jobs);
             if (parallel < 1) throw new ArgumentException($"--jobs: must be at least 1, got {parallel}");
-            using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
             var fmt = parse.GetValue(format);
             string? dir = parse.GetValue(outDir);
+            if (dir is not null) RefuseCollisions(paths, fmt);
+            using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
             if (dir is not null) Directory.CreateDirectory(dir);
             var progress = new FilesProgress(paths.Count);
             var jsonArray = new List<object>();
             int failed = missing.Count;
-            await foreach (var file in FileTranscriber.RunAsync(paths, recognizer, options, parallel, progress.Finished, token))
+            var audio = new AudioSourceOptions { Untrusted = parse.GetValue(untrusted) };
+            await foreach (var file in FileTranscriber.RunAsync(paths, recognizer, options, parallel, progress.Finished, token, audio))
             {
                 if (file.Error is not null)
                 {
@@ -77,7 +84,15 @@ internal static class TranscribeCommand
                 };
                 if (fmt == TranscriptFormat.Json && dir is null) jsonArray.Add(json);
                 if (dir is not null)
-                    await File.WriteAllTextAsync(Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(file.Path)}.{fmt.ToString().ToLowerInvariant()}"), rendered, token);
+                {
+                    string target = Path.Combine(dir, OutputName(file.Path, fmt));
+                    try { await WriteWholeAsync(target, rendered, token); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        progress.Message($"s2s: error: {target}: could not write the transcript of {file.Path}: {e.Message}");   // the others go on
+                        failed++;
+                    }
+                }
                 else
                     Console.Write(rendered);
             }
@@ -86,6 +101,31 @@ internal static class TranscribeCommand
             return failed > 0 ? ExitCodes.InputError : ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    private static string OutputName(string input, TranscriptFormat format) =>
+        $"{Path.GetFileNameWithoutExtension(input)}.{format.ToString().ToLowerInvariant()}";
+
+    /// <summary>Two inputs that would write the same file under --out are refused before any work (no silent overwrite).</summary>
+    internal static void RefuseCollisions(IReadOnlyList<string> paths, TranscriptFormat format)
+    {
+        var clash = paths.GroupBy(p => OutputName(p, format), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+            throw new ArgumentException($"--out: {string.Join(" and ", clash.Take(2))} would both write {clash.Key}; " +
+                "transcribe them into different directories (or without --out)");
+    }
+
+    /// <summary>Writes a transcript under a temporary name and renames it into place: a full disk leaves no truncated
+    /// or empty file under the real name.</summary>
+    private static async Task WriteWholeAsync(string path, string text, CancellationToken ct)
+    {
+        string temp = $"{path}.{Environment.ProcessId}.tmp";
+        try
+        {
+            await File.WriteAllTextAsync(temp, text, ct);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally { File.Delete(temp); }
     }
 
     private static object Json(FileTranscript file) => new

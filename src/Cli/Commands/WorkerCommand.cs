@@ -22,6 +22,7 @@ internal static class WorkerCommand
             using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
             var (connection, queue) = await JobQueue.ConnectAsync(parse.GetValue(redis)!);
             await using var _ = connection;
+            Seq2Seq.Audio.AudioSpool.DeleteAbandoned();       // job audio left behind by a worker that crashed
             var worker = new Worker(queue, recognizer, TimeSpan.FromSeconds(parse.GetValue(claimAfter)), parse.GetValue(attempts), Console.Error);
             await worker.RunAsync(token);
             return ExitCodes.Ok;

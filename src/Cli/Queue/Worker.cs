@@ -16,6 +16,9 @@ internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan cla
 {
     public string Name { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    // A job's bytes come from whoever can write to the queue: ffmpeg reads them and nothing they name.
+    private static readonly AudioSourceOptions Untrusted = new() { Untrusted = true };
+
     /// <summary>Works until <paramref name="ct"/> fires (a job in progress is finished first).</summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -75,8 +78,8 @@ internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan cla
         try
         {
             IAudioSource source = fields.TryGetValue("audio", out var audio) && !audio.IsNull
-                ? new StreamAudioSource(new MemoryStream((byte[])audio!), name)
-                : new FileAudioSource(fields.GetValueOrDefault("path").ToString());
+                ? new StreamAudioSource(new MemoryStream((byte[])audio!), name, Untrusted)
+                : new FileAudioSource(fields.GetValueOrDefault("path").ToString(), Untrusted);
             transcript = await FileTranscriber.TranscribeAsync(source, recognizer, null, CancellationToken.None);
         }
         finally

@@ -15,8 +15,10 @@ namespace Seq2Seq.Cli.Serve;
 /// the server sends one JSON text frame per event — <c>session_started</c>, <c>partial</c> and <c>final</c> as
 /// <c>s2s listen --format jsonl</c>, <c>error</c> before an error close, <c>session_stopped</c> — and closes with 1000. Back-pressure: received audio goes
 /// through a pipe that stops reading the socket while 1 MiB waits for the recogniser. Close codes: 1000 done,
-/// 1003 unsupported query, 1007 a text frame that is not the end message, 1008 idle past <see cref="ServeOptions.StreamIdleSeconds"/>,
-/// 1009 audio past <see cref="ServeOptions.MaxAudioSeconds"/>, 1013 server busy, 1011 server error.
+/// 1003 unsupported query, 1007 a text frame that is not the end message or samples that are not finite, 1008 idle past
+/// <see cref="ServeOptions.StreamIdleSeconds"/> or audio arriving slower than half real time after that long, 1009 audio past
+/// <see cref="ServeOptions.MaxAudioSeconds"/>, 1013 server busy, 1011 server error — each after an <c>error</c> event, also
+/// while the client is still sending.
 /// </summary>
 internal static class ListenEndpoint
 {
@@ -40,80 +42,123 @@ internal static class ListenEndpoint
         }
         await SendAsync(socket, JsonSerializer.Serialize(new { type = "session_started", rate = format.SampleRate, channels = format.Channels }), http.RequestAborted);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
-        var arrivals = new Arrivals(format);
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var receiving = ReceiveAsync(socket, pipe.Writer, arrivals, service.Options.StreamIdleSeconds, abort.Token);
-        var source = new LimitedSource(new RawPcmSource(pipe.Reader.AsStream(), format, "websocket"), service.Options.MaxAudioSeconds);
+        var receiver = new Receiver(socket, pipe.Writer, format, service.Options.StreamIdleSeconds);
+        var receiving = receiver.RunAsync();                    // until the client's close frame: never cancelled (that aborts the socket)
+        var source = new RawPcmSource(pipe.Reader.AsStream(), format, "websocket",
+            new AudioSourceOptions { MaxDuration = TimeSpan.FromSeconds(service.Options.MaxAudioSeconds) });
         (WebSocketCloseStatus Status, string Reason) close = (WebSocketCloseStatus.NormalClosure, "done");
         try
         {
-            await foreach (var update in SpeechPipeline.RunAsync(source, service.Recognizer, service.Streaming, cancellationToken: abort.Token))
+            await foreach (var update in SpeechPipeline.RunAsync(source, service.Recognizer, service.Streaming, cancellationToken: http.RequestAborted))
             {
-                if (update.IsFinal) Metrics.FinalLatency.Observe(arrivals.LatencyOf(update.End).TotalSeconds);
-                await SendAsync(socket, Event(update), abort.Token);
+                if (update.IsFinal) Metrics.FinalLatency.Observe(receiver.Arrivals.LatencyOf(update.End).TotalSeconds);
+                await SendAsync(socket, Event(update), http.RequestAborted);
             }
-            var ended = await receiving;
-            if (ended is not null) close = ended.Value;
+            close = await receiver.AudioEnded ?? close;
         }
-        catch (AudioTooLongException e) { close = (WebSocketCloseStatus.MessageTooBig, e.Message); }
+        catch (AudioTooLongException) { close = (WebSocketCloseStatus.MessageTooBig, $"audio longer than the server's limit of {service.Options.MaxAudioSeconds} s"); }
         catch (AudioFormatException e) { close = (WebSocketCloseStatus.InvalidPayloadData, e.Message); }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested) { return; }   // client gone
-        catch (WebSocketException) { return; }                                                          // client gone mid-send
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested) { close = (WebSocketCloseStatus.EndpointUnavailable, "client gone"); }
+        catch (WebSocketException) { close = (WebSocketCloseStatus.EndpointUnavailable, "client gone"); }   // mid-send
         finally
         {
-            abort.Cancel();
-            await pipe.Reader.CompleteAsync();
-            await receiving.ContinueWith(_ => { }, TaskScheduler.Default);
-            Metrics.AudioSeconds.WithLabels("stream").Inc(arrivals.Seconds);
+            await pipe.Reader.CompleteAsync();                  // a receiver waiting on a full pipe goes on, dropping audio
+            Metrics.AudioSeconds.WithLabels("stream").Inc(receiver.Arrivals.Seconds);
+            Model.NativeHeap.Trim();
         }
-        if (socket.State == WebSocketState.Open)
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            if (close.Status != WebSocketCloseStatus.NormalClosure)
-                await SendAsync(socket, JsonSerializer.Serialize(new { type = "error", message = close.Reason }), CancellationToken.None);
-            await SendAsync(socket, JsonSerializer.Serialize(new { type = "session_stopped", audio_seconds = Math.Round(arrivals.Seconds, 3) }), CancellationToken.None);
+            try
+            {
+                if (close.Status != WebSocketCloseStatus.NormalClosure)
+                    await SendAsync(socket, JsonSerializer.Serialize(new { type = "error", message = close.Reason }), CancellationToken.None);
+                await SendAsync(socket, JsonSerializer.Serialize(new { type = "session_stopped", audio_seconds = Math.Round(receiver.Arrivals.Seconds, 3) }), CancellationToken.None);
+                await socket.CloseOutputAsync(close.Status, Truncate(close.Reason, 120), CancellationToken.None);
+            }
+            catch (WebSocketException) { }
         }
-        await CloseAsync(socket, close.Status, close.Reason);
+        // The close handshake: the receiver reads on (dropping audio) until the client's close frame; a client that never
+        // sends one is cut off.
+        if (await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(5))) != receiving) socket.Abort();
+        await receiving;
     }
 
-    /// <summary>Moves audio frames from the socket into the pipe until the end message, the client's close, an idle
-    /// timeout or a bad frame. Returns the close to send for a bad ending (null: normal end of audio).</summary>
-    private static async Task<(WebSocketCloseStatus, string)?> ReceiveAsync(WebSocket socket, PipeWriter audio, Arrivals arrivals,
-        int idleSeconds, CancellationToken ct)
+    /// <summary>
+    /// Reads the socket from the first frame to the client's close frame, one receive pending at a time and never
+    /// cancelled (cancelling a pending receive aborts a WebSocket, and the client would get 1006 without the close code
+    /// and error event it is owed). Audio frames go into the pipe until the audio ends: the end message, the client's
+    /// close, a bad text frame, or an idle or too slow sender (<see cref="AudioEnded"/> says which); frames after that
+    /// are dropped.
+    /// </summary>
+    private sealed class Receiver(WebSocket socket, PipeWriter audio, WavFormat format, int idleSeconds)
     {
-        var buffer = new byte[64 * 1024];
-        (WebSocketCloseStatus, string)? outcome = null;
-        try
+        private readonly TaskCompletionSource<(WebSocketCloseStatus, string)?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Audio at least this fraction of real time on average, once a stream is older than the idle limit.</summary>
+        public const double MinimumRate = 0.5;
+
+        public Arrivals Arrivals { get; } = new(format);
+
+        /// <summary>Completes when no more audio will be taken: null for a normal end, else the close to send.</summary>
+        public Task<(WebSocketCloseStatus, string)?> AudioEnded => _ended.Task;
+
+        public async Task RunAsync()
         {
+            var buffer = new byte[64 * 1024];
             var text = new MemoryStream();
-            while (true)
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var lastFrame = TimeSpan.Zero;
+            Task<WebSocketReceiveResult>? pending = null;
+            try
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                idle.CancelAfter(TimeSpan.FromSeconds(idleSeconds));
-                WebSocketReceiveResult r;
-                try { r = await socket.ReceiveAsync(buffer, idle.Token); }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                while (true)
                 {
-                    outcome = (WebSocketCloseStatus.PolicyViolation, $"idle for {idleSeconds} s");
-                    return outcome;
+                    pending ??= socket.ReceiveAsync(new ArraySegment<byte>(buffer), CancellationToken.None);
+                    if (!_ended.Task.IsCompleted && await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(1))) != pending)
+                    {
+                        if (clock.Elapsed - lastFrame > TimeSpan.FromSeconds(idleSeconds)) await EndAsync((WebSocketCloseStatus.PolicyViolation, $"idle for {idleSeconds} s"));
+                        else if (TooSlow(clock.Elapsed)) await EndAsync(SlowSender());
+                        continue;                                 // the same receive stays pending
+                    }
+                    var r = await pending;
+                    pending = null;
+                    lastFrame = clock.Elapsed;
+                    if (r.MessageType == WebSocketMessageType.Close) { await EndAsync(null); return; }
+                    if (_ended.Task.IsCompleted) continue;        // audio is over: dropped until the close frame
+                    if (r.MessageType == WebSocketMessageType.Binary)
+                    {
+                        Arrivals.Received(r.Count);
+                        if ((await audio.WriteAsync(buffer.AsMemory(0, r.Count))).IsCompleted) await EndAsync(null);   // the recogniser stopped
+                        else if (TooSlow(clock.Elapsed)) await EndAsync(SlowSender());
+                        continue;
+                    }
+                    text.Write(buffer, 0, r.Count);
+                    if (text.Length > 4096) { await EndAsync((WebSocketCloseStatus.InvalidPayloadData, "text frame over 4096 bytes")); continue; }
+                    if (!r.EndOfMessage) continue;
+                    string message = Encoding.UTF8.GetString(text.ToArray());
+                    text.SetLength(0);
+                    await EndAsync(IsEnd(message) ? null
+                        : (WebSocketCloseStatus.InvalidPayloadData, $"expected binary audio or {{\"type\":\"end\"}}, got text '{Truncate(message)}'"));
                 }
-                if (r.MessageType == WebSocketMessageType.Close) return null;
-                if (r.MessageType == WebSocketMessageType.Binary)
-                {
-                    await audio.WriteAsync(buffer.AsMemory(0, r.Count), ct);   // waits while the recogniser is behind
-                    arrivals.Received(r.Count);
-                    continue;
-                }
-                text.Write(buffer, 0, r.Count);
-                if (text.Length > 4096) return outcome = (WebSocketCloseStatus.InvalidPayloadData, "text frame over 4096 bytes");
-                if (!r.EndOfMessage) continue;
-                string message = Encoding.UTF8.GetString(text.ToArray());
-                text.SetLength(0);
-                if (IsEnd(message)) return null;
-                return outcome = (WebSocketCloseStatus.InvalidPayloadData, $"expected binary audio or {{\"type\":\"end\"}}, got text '{Truncate(message)}'");
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                await EndAsync(null);                           // the client went away (or was cut off): finish what arrived
             }
         }
-        catch (WebSocketException) { return null; }        // the client went away: finish what arrived
-        finally { await audio.CompleteAsync(); }
+
+        // A trickle (a few bytes now and then) would hold a slot for ever: past the idle limit, half real time at least.
+        private bool TooSlow(TimeSpan elapsed) =>
+            elapsed.TotalSeconds > idleSeconds && Arrivals.Seconds < MinimumRate * (elapsed.TotalSeconds - idleSeconds);
+
+        private (WebSocketCloseStatus, string) SlowSender() =>
+            (WebSocketCloseStatus.PolicyViolation, $"audio arrives slower than {MinimumRate:0.#}x real time");
+
+        private async Task EndAsync((WebSocketCloseStatus, string)? outcome)
+        {
+            if (!_ended.TrySetResult(outcome)) return;
+            await audio.CompleteAsync();
+        }
     }
 
     private static bool IsEnd(string message)
@@ -160,7 +205,7 @@ internal static class ListenEndpoint
     private static string Truncate(string s, int max = 60) => s.Length <= max ? s : s[..max] + "…";
 
     /// <summary>When each stretch of audio arrived, to measure final latency: audio end time → wall time it came in.</summary>
-    private sealed class Arrivals(WavFormat format)
+    internal sealed class Arrivals(WavFormat format)
     {
         private readonly Queue<(double Seconds, long Ticks)> _marks = new();
         private readonly object _gate = new();

@@ -55,13 +55,17 @@ internal sealed class SpeechService : IDisposable
         return new Slot(this, kind);
     }
 
-    /// <summary>Transcribes a source, refusing audio longer than <see cref="ServeOptions.MaxAudioSeconds"/>.</summary>
-    public async Task<FileTranscript> TranscribeAsync(IAudioSource source, CancellationToken ct)
+    /// <summary>How uploads and jobs are read: untrusted (ffmpeg reads the file only), at most <see cref="ServeOptions.MaxAudioSeconds"/>.</summary>
+    public AudioSourceOptions Uploads => new() { Untrusted = true, MaxDuration = TimeSpan.FromSeconds(Options.MaxAudioSeconds) };
+
+    /// <summary>Transcribes an uploaded file (see <see cref="Uploads"/>).</summary>
+    public async Task<FileTranscript> TranscribeAsync(string path, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await FileTranscriber.TranscribeAsync(new LimitedSource(source, Options.MaxAudioSeconds), Recognizer, Streaming, ct);
+        var result = await FileTranscriber.TranscribeAsync(new FileAudioSource(path, Uploads), Recognizer, Streaming, ct);
         Metrics.AudioSeconds.WithLabels("transcription").Inc(result.Duration.TotalSeconds);
         if (result.Duration > TimeSpan.Zero) Metrics.RealTimeFactor.Observe(clock.Elapsed / result.Duration);
+        NativeHeap.Trim();                                  // the request's native pages back to the system
         return result;
     }
 
@@ -80,27 +84,6 @@ internal sealed class SpeechService : IDisposable
             if (Interlocked.Exchange(ref _released, 1) == 1) return;
             Metrics.Active.WithLabels(kind).Dec();
             owner._slots.Release();
-        }
-    }
-}
-
-/// <summary>Audio longer than the server accepts.</summary>
-internal sealed class AudioTooLongException(string source, int seconds)
-    : AudioFormatException($"audio longer than the server's limit of {seconds} s", source);
-
-/// <summary>Passes a source through until it exceeds a duration, then fails with <see cref="AudioTooLongException"/>.</summary>
-internal sealed class LimitedSource(IAudioSource inner, int maxSeconds) : IAudioSource
-{
-    public string Name => inner.Name;
-
-    public async IAsyncEnumerable<AudioChunk> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var total = TimeSpan.Zero;
-        await foreach (var chunk in inner.ReadAsync(cancellationToken))
-        {
-            total += chunk.Duration;
-            if (total.TotalSeconds > maxSeconds) throw new AudioTooLongException(Name, maxSeconds);
-            yield return chunk;
         }
     }
 }
