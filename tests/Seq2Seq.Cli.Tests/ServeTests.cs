@@ -47,7 +47,7 @@ public sealed partial class ServeTests(ServeFixture fixture) : IClassFixture<Ser
         string good = fixture.Clips[0];
         byte[] wav = await System.IO.File.ReadAllBytesAsync(good);
 
-        await ExpectError(server, await Post(server, File(wav[..1000], "truncated.wav")), 400, "data ended");
+        await ExpectError(server, await Post(server, File(wav[..1000], "truncated.wav")), 400, "data chunk claims");
         await ExpectError(server, await Post(server, File([], "empty.wav")), 400, "empty");
         await ExpectError(server, await Post(server, File("not audio at all"u8.ToArray(), "text.wav")), 400, "text.wav");
         await ExpectError(server, await Post(server, new StringContent("{\"file\": 1}", Encoding.UTF8, "application/json")), 415, "multipart/form-data");

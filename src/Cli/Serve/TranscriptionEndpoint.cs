@@ -49,7 +49,8 @@ internal static class TranscriptionEndpoint
             var reader = new MultipartReader(boundary.ToString(), http.Request.Body) { BodyLengthLimit = limit };
             for (var section = await reader.ReadNextSectionAsync(http.RequestAborted); section is not null; section = await reader.ReadNextSectionAsync(http.RequestAborted))
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition()) continue;
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)) continue;
                 string name = HeaderUtilities.RemoveQuotes(disposition.Name).ToString();
                 if (name == "file" && fileName is null)
                 {
