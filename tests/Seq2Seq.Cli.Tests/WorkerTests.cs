@@ -85,6 +85,103 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
         finally { worker.Kill(); }
     }
 
+    [Fact]
+    public async Task SubmitWait_ThroughARedisRestart_KeepsWaiting_AndPrintsEveryResult()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var files = Enumerable.Repeat(fixture.Clips, 3).SelectMany(c => c).ToList();
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "submit", "--redis", redis.Endpoint, "--wait", "--format", "tsv" }.Concat(files)) psi.ArgumentList.Add(a);
+        using var submit = Process.Start(psi)!;
+        var stdout = submit.StandardOutput.ReadToEndAsync();
+        var stderr = submit.StandardError.ReadToEndAsync();
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint))
+            await Until(async () => await connection.GetDatabase().StreamLengthAsync("s2s:jobs") == files.Count, "submit did not queue its jobs");
+        await redis.StopAsync();                                           // submit is waiting for results now
+        await Task.Delay(1500);
+        await redis.RestartAsync();
+        var worker = StartWorker(redis);
+        try
+        {
+            Assert.True(submit.WaitForExit(120_000), "submit --wait did not finish");
+            Assert.True(submit.ExitCode == 0, await stderr);
+            Assert.Equal(files.Count, (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+        finally { worker.Kill(); }
+    }
+
+    [Fact]
+    public async Task FinishedJobs_LeaveTheStream_AndTheirResultsExpire()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var worker = StartWorker(redis, "--result-ttl-s", "300");
+        try
+        {
+            var waited = CliRunner.Run(["submit", "--redis", redis.Endpoint, "--wait", .. fixture.Clips]);
+            Assert.True(waited.ExitCode == 0, waited.Stderr);
+        }
+        finally { worker.Kill(); }
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+        var db = connection.GetDatabase();
+        Assert.Equal(0, await db.StreamLengthAsync("s2s:jobs"));          // acknowledged jobs (and their audio) are gone
+        var keys = await connection.GetServer(redis.Endpoint).KeysAsync(pattern: "s2s:result:*").ToListAsync();
+        Assert.Equal(fixture.Clips.Count, keys.Count);
+        foreach (var key in keys)
+        {
+            var ttl = await db.KeyTimeToLiveAsync(key);
+            Assert.True(ttl is { TotalSeconds: > 0 and <= 300 }, $"{key}: time to live {ttl}");
+        }
+    }
+
+    [Fact]
+    public async Task JobOverTheWorkersTimeLimit_FailsWithAClearError()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string longFile = Path.Combine(fixture.Directory, "long-limit.wav");
+        ExternalTool.Run("sox", [.. Enumerable.Repeat(fixture.Clips, 12).SelectMany(c => c), longFile, "pad", "0", "600"]);
+        var worker = StartWorker(redis, "--job-timeout-s", "1", "--max-attempts", "1");
+        try
+        {
+            var waited = CliRunner.Run("submit", "--redis", redis.Endpoint, "--wait", longFile);
+            Assert.Equal(2, waited.ExitCode);
+            Assert.Contains("job limit of 1 s", waited.Stderr);
+        }
+        finally { worker.Kill(); }
+    }
+
+    [Fact]
+    public async Task RedisOutageDuringALongJob_ItsClaimIsRenewedAfterwards_AndNoOtherWorkerRunsItAgain()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string longFile = Path.Combine(fixture.Directory, "long-renew.wav");   // runs for many claim periods
+        ExternalTool.Run("sox", [.. Enumerable.Repeat(fixture.Clips, 12).SelectMany(c => c), "-r", "16000", longFile, "pad", "0", "3000"]);
+        var submitted = CliRunner.Run("submit", "--redis", redis.Endpoint, "--by-path", longFile);
+        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
+        var ids = submitted.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1]);
+        var first = StartWorker(redis, "--claim-after-s", "2");
+        Process? second = null;
+        try
+        {
+            await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint))
+                await Until(async () => (await connection.GetDatabase().StreamPendingAsync("s2s:jobs", "workers")).PendingMessageCount > 0, "no worker took the job");
+            await redis.StopAsync();                                       // an outage longer than the claim timeout
+            await Task.Delay(3000);
+            await redis.RestartAsync();
+            await Task.Delay(2000);                                        // the first worker renews its claim again ...
+            second = StartWorker(redis, "--claim-after-s", "2");           // ... so this one finds nothing to take over
+            await using var after = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+            var db = after.GetDatabase();
+            await Until(async () => await db.KeyExistsAsync($"s2s:result:{ids[longFile]}"), "the long job got no result", TimeSpan.FromMinutes(3));
+            var result = JsonDocument.Parse((string)(await db.StringGetAsync($"s2s:result:{ids[longFile]}"))!).RootElement;
+            Assert.Equal(1, result.GetProperty("Attempts").GetInt32());
+        }
+        finally
+        {
+            first.Kill();
+            second?.Kill();
+        }
+    }
+
     private static Dictionary<string, string> Submit(RedisServer redis, IEnumerable<string> files)
     {
         var r = CliRunner.Run(["submit", "--redis", redis.Endpoint, .. files]);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Seq2Seq.Cli.Queue;
+using StackExchange.Redis;
 
 namespace Seq2Seq.Cli.Commands;
 
@@ -46,12 +47,14 @@ internal static class SubmitCommand
             for (int i = 0; i < jobs.Count; i++)
             {
                 JobResult? result;
-                while ((result = await queue.ResultAsync(jobs[i].Id)) is null)
+                string? outage = null;
+                while ((result = await ResultOrOutageAsync(queue, jobs[i].Id, e => outage = e)) is null)
                 {
                     if (clock.Elapsed.TotalSeconds > parse.GetValue(timeout))
                         throw new TimeoutException($"--timeout-s: {jobs.Count - i} of {jobs.Count} job(s) still without a result (they stay queued)");
-                    progress.Update($"{ProgressLine.Bar((double)i / jobs.Count)} {i}/{jobs.Count} results, {clock.Elapsed:hh\\:mm\\:ss}");
-                    await Task.Delay(200, token);
+                    progress.Update($"{ProgressLine.Bar((double)i / jobs.Count)} {i}/{jobs.Count} results, {clock.Elapsed:hh\\:mm\\:ss}" +
+                        (outage is null ? "" : " (redis unreachable, waiting for it)"));
+                    await Task.Delay(outage is null ? 200 : 1000, token);
                 }
                 if (result.Error is not null)
                 {
@@ -73,5 +76,22 @@ internal static class SubmitCommand
             return failed > 0 ? ExitCodes.InputError : ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>The job's result, or null while it has none — also while Redis is unreachable (it restarts; the client
+    /// reconnects by itself), which <paramref name="outage"/> is told.</summary>
+    private static async Task<JobResult?> ResultOrOutageAsync(JobQueue queue, string id, Action<string?> outage)
+    {
+        try
+        {
+            var result = await queue.ResultAsync(id);
+            outage(null);
+            return result;
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            outage(e.Message);
+            return null;
+        }
     }
 }

@@ -10,9 +10,11 @@ namespace Seq2Seq.Cli.Queue;
 /// (XAUTOCLAIM: that worker died), else a new one (XREADGROUP). While a job runs its claim is renewed, so a long job is
 /// not taken from a live worker. The result is stored (SET NX) and only then the job acknowledged; a job whose result
 /// exists is acknowledged without work (its worker died between the two). A job that fails <c>maxAttempts</c> times
-/// goes to the dead-letter stream with its error, and gets an error result so that waiting submitters return.
+/// goes to the dead-letter stream with its error, and gets an error result so that waiting submitters return. A job
+/// that runs past <c>jobTimeout</c> fails that attempt. Renewal goes on through Redis errors (the connection comes back
+/// by itself), so an outage does not hand a running job to another worker.
 /// </summary>
-internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan claimAfter, int maxAttempts, TextWriter log)
+internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan claimAfter, int maxAttempts, TimeSpan jobTimeout, TextWriter log)
 {
     public string Name { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
@@ -60,13 +62,13 @@ internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan cla
         string id = fields.GetValueOrDefault("id").ToString(), name = fields.GetValueOrDefault("name").ToString();
         if (string.IsNullOrEmpty(id))
         {
-            await db.StreamAddAsync(JobQueue.Dead, [new("entry", entry.Id), new("error", "job without an id field")]);
-            await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+            await queue.AddDeadAsync([new("entry", entry.Id), new("error", "job without an id field")]);
+            await queue.CompleteAsync(entry.Id);
             return;
         }
         if (await db.KeyExistsAsync(JobQueue.ResultKey(id)))
         {
-            await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+            await queue.CompleteAsync(entry.Id);
             return;
         }
         var pending = await db.StreamPendingMessagesAsync(JobQueue.Jobs, JobQueue.Group, 1, Name, entry.Id, entry.Id);
@@ -75,12 +77,18 @@ internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan cla
         using var renew = new CancellationTokenSource();
         var renewing = RenewAsync(entry.Id, renew.Token);
         FileTranscript transcript;
+        using var limit = new CancellationTokenSource(jobTimeout);
         try
         {
             IAudioSource source = fields.TryGetValue("audio", out var audio) && !audio.IsNull
                 ? new StreamAudioSource(new MemoryStream((byte[])audio!), name, Untrusted)
                 : new FileAudioSource(fields.GetValueOrDefault("path").ToString(), Untrusted);
-            transcript = await FileTranscriber.TranscribeAsync(source, recognizer, null, CancellationToken.None);
+            transcript = await FileTranscriber.TranscribeAsync(source, recognizer, null, limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            transcript = new FileTranscript(name, [], TimeSpan.Zero,
+                new TimeoutException($"{name}: took longer than the worker's job limit of {jobTimeout.TotalSeconds:F0} s"));
         }
         finally
         {
@@ -91,32 +99,43 @@ internal sealed class Worker(JobQueue queue, Recognizer recognizer, TimeSpan cla
         if (transcript.Error is not null)
         {
             string error = transcript.Error.Message;
-            await db.StringSetAsync(JobQueue.ErrorKey(id), error, TimeSpan.FromDays(7));
+            await queue.StoreErrorAsync(id, error);
             log.WriteLine($"s2s worker: job {id} ({name}) failed, attempt {attempts} of {maxAttempts}: {error}");
             if (attempts < maxAttempts) return;           // not acknowledged: retried once its claim times out
-            await db.StreamAddAsync(JobQueue.Dead, [.. entry.Values.Where(v => v.Name != "audio"), new("error", error), new("attempts", attempts)]);
+            await queue.AddDeadAsync([.. entry.Values.Where(v => v.Name != "audio"), new("error", error), new("attempts", attempts)]);
             await queue.StoreResultAsync(new JobResult(id, name, "", transcript.Duration.TotalSeconds, [], error, Name, attempts));
-            await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+            await queue.CompleteAsync(entry.Id);
             return;
         }
         var segments = transcript.Segments.Select(s => new JobSegment(s.Start.TotalSeconds, s.End.TotalSeconds, s.Text, s.Confidence)).ToList();
         bool stored = await queue.StoreResultAsync(new JobResult(id, name, transcript.Text, transcript.Duration.TotalSeconds, segments, null, Name, attempts));
-        await db.StreamAcknowledgeAsync(JobQueue.Jobs, JobQueue.Group, entry.Id);
+        await queue.CompleteAsync(entry.Id);
         log.WriteLine($"s2s worker: job {id} ({name}) done{(stored ? "" : " (already had a result)")}");
     }
 
-    /// <summary>Re-claims the job for this worker every third of the claim timeout (resets its idle time).</summary>
+    /// <summary>Re-claims the job for this worker every third of the claim timeout (resets its idle time); a Redis error
+    /// is said once and the renewal goes on, faster, until the connection is back.</summary>
     private async Task RenewAsync(RedisValue entryId, CancellationToken ct)
     {
+        bool failing = false;
         try
         {
             while (true)
             {
-                await Task.Delay(claimAfter / 3, ct);
-                await queue.Database.StreamClaimIdsOnlyAsync(JobQueue.Jobs, JobQueue.Group, Name, 0, [entryId]);
+                await Task.Delay(failing ? TimeSpan.FromMilliseconds(250) : claimAfter / 3, ct);
+                try
+                {
+                    await queue.Database.StreamClaimIdsOnlyAsync(JobQueue.Jobs, JobQueue.Group, Name, 0, [entryId]);
+                    if (failing) log.WriteLine($"s2s worker: claim on {entryId} renewed again");
+                    failing = false;
+                }
+                catch (RedisException e)
+                {
+                    if (!failing) log.WriteLine($"s2s worker: cannot renew the claim on {entryId}: {e.Message.ReplaceLineEndings(" ")}; retrying");
+                    failing = true;
+                }
             }
         }
         catch (OperationCanceledException) { }
-        catch (RedisException e) { log.WriteLine($"s2s worker: cannot renew the claim on {entryId}: {e.Message}"); }
     }
 }
