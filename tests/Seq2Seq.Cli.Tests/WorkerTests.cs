@@ -98,7 +98,7 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
         await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint))
             await Until(async () => await connection.GetDatabase().StreamLengthAsync("s2s:jobs") == files.Count, "submit did not queue its jobs");
         await redis.StopAsync();                                           // submit is waiting for results now
-        await Task.Delay(1500);
+        await Task.Delay(8000);                                            // longer than the client's 5 s command timeout
         await redis.RestartAsync();
         var worker = StartWorker(redis);
         try
