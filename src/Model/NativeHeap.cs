@@ -6,24 +6,34 @@ namespace Seq2Seq.Model;
 /// The process's native heap (glibc malloc, which libtorch allocates from). glibc gives every thread that meets a
 /// locked arena one of its own, up to 8 per core, and rarely hands their free pages back: a server whose thread-pool
 /// threads take turns at the model grows by hundreds of megabytes per arena. <see cref="Configure"/> caps the arenas
-/// (as <c>MALLOC_ARENA_MAX</c> would, unless that is set) and <see cref="Trim"/> returns free pages after large work.
+/// (as <c>MALLOC_ARENA_MAX</c> would, unless that is set), fixes the mmap threshold, and <see cref="Trim"/> returns free
+/// pages after large work.
 /// No-ops where the C library is not glibc.
 /// </summary>
 public static class NativeHeap
 {
-    private const int ArenaMax = -8;                 // M_ARENA_MAX in glibc's malloc.h
+    private const int ArenaMax = -8, MmapThreshold = -3;   // M_ARENA_MAX, M_MMAP_THRESHOLD in glibc's malloc.h
     private static int _configured;
 
     /// <summary>Arenas glibc may create: <c>MALLOC_ARENA_MAX</c> when set, else this. Default: 2.</summary>
     public const int DefaultArenas = 2;
+
+    /// <summary>Blocks from this size up are mapped and unmapped on their own (<c>MALLOC_MMAP_THRESHOLD_</c> when set):
+    /// fixed, because glibc otherwise raises it to the largest block freed (32 MiB at most) and a decoder's growing
+    /// caches then fragment the heap. Default: 1 MiB.</summary>
+    public const int DefaultMmapThreshold = 1 << 20;
 
     /// <summary>Caps glibc's malloc arenas (once per process; later calls do nothing). Returns the cap, or 0 where it could
     /// not be set (not glibc, or <c>MALLOC_ARENA_MAX</c> already set, which glibc applied itself).</summary>
     public static int Configure()
     {
         if (Interlocked.Exchange(ref _configured, 1) == 1 || !OperatingSystem.IsLinux()) return 0;
-        if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return 0;
-        try { return mallopt(ArenaMax, DefaultArenas) == 1 ? DefaultArenas : 0; }
+        try
+        {
+            if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null) mallopt(MmapThreshold, DefaultMmapThreshold);
+            if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return 0;
+            return mallopt(ArenaMax, DefaultArenas) == 1 ? DefaultArenas : 0;
+        }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return 0; }
     }
 

@@ -33,11 +33,20 @@ internal sealed class TransformerEncoder : SpeechEncoder
     {
         if (x.dim() != 3 || x.shape[2] != _melBins)
             throw new ArgumentException($"encoder input must be (batch, frames, {_melBins}), got ({string.Join(", ", x.shape)})");
-        var h = subsampling.call(x);                                              // (B, T', D)
-        long t = h.shape[1];
-        h = h * Math.Sqrt(_dim) + Sinusoids.Encode(0, t, _dim, h.device);
-        var mask = AttentionMask(t, lengths is null ? null : Lengths(lengths), chunk, leftChunks, h.device);
-        foreach (var block in blocks) h = block.call(h, mask);
+        // Each stage in a scope of its own that keeps only its output: a long input holds one stage's activations at a
+        // time, not every layer's (autograd keeps what backward needs by itself).
+        Tensor h;
+        using (var stage = NewDisposeScope())
+        {
+            h = subsampling.call(x);                                              // (B, T', D)
+            h = (h * Math.Sqrt(_dim) + Sinusoids.Encode(0, h.shape[1], _dim, h.device)).MoveToOuterDisposeScope();
+        }
+        var mask = AttentionMask(h.shape[1], lengths is null ? null : Lengths(lengths), chunk, leftChunks, h.device);
+        foreach (var block in blocks)
+        {
+            using var stage = NewDisposeScope();
+            h = block.call(h, mask).MoveToOuterDisposeScope();
+        }
         return norm.call(h);
     }
 
