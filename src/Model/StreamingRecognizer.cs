@@ -99,11 +99,13 @@ public sealed class StreamingRecognizer : IDisposable
             _search.Advance(ctc);
             int frames = _segmentEncoded.Count / _dim;
             long now = _segmentStart + frames;   // encoder frames so far
-            if (_search.NBest()[0].Tokens.Length > 0 && (_trailingBlanks >= _endpointFrames || frames >= _maxFrames
-                    || (_options.VoiceGate && HasSpeech(_segmentStart, now - _endpointFrames) && !HasSpeech(now - _endpointFrames, now))))
-                FinishSegment(updates);
+            if (_search.NBest()[0].Tokens.Length == 0) continue;
+            if (_trailingBlanks >= _endpointFrames || (_options.VoiceGate && HasSpeech(_segmentStart, now - _endpointFrames) && !HasSpeech(now - _endpointFrames, now)))
+                FinishSegment(updates, frames);
+            else if (frames >= _maxFrames)
+                FinishSegment(updates, SplitPoint(frames));       // too long without a pause: split where the CTC head rests
         }
-        if (end && _search.NBest()[0].Tokens.Length > 0) FinishSegment(updates);
+        if (end && _search.NBest()[0].Tokens.Length > 0) FinishSegment(updates, _segmentEncoded.Count / _dim);
         else if (!end)
         {
             bool heard = !_options.VoiceGate || HasSpeech(_segmentStart, _segmentStart + _segmentEncoded.Count / _dim);
@@ -135,17 +137,32 @@ public sealed class StreamingRecognizer : IDisposable
         return _owner.Tokenizer.Decode(tokens);
     }
 
-    /// <summary>Decodes the segment with the final search (in a batch with other streams' segments when they queue up
-    /// together) and adds the final update (none when the text comes out empty).</summary>
-    private void FinishSegment(List<TranscriptUpdate> updates)
+    /// <summary>Where a segment that reached <see cref="StreamingOptions.MaxSegmentSeconds"/> without a pause is split: the
+    /// middle of the longest run of CTC blanks in its second half (between words), or its end when there is none. The
+    /// frames after it begin the next segment. (CTC rescoring finals use the n-best of the whole segment: cut at the end.)</summary>
+    private int SplitPoint(int frames)
     {
-        int frames = _segmentEncoded.Count / _dim;
-        var result = _finals.Run(CurrentSegment(_options.FullContextFinals, _options.FinalSearch, _finalSearch));
+        if (_options.FinalSearch != DecodingMethod.JointBeam) return frames;
+        int bestStart = -1, bestLength = 0, run = 0;
+        for (int t = frames / 2; t < frames; t++)
+        {
+            run = ArgMax(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_segmentCtc).Slice(t * _vocab, _vocab)) == SpeechModel.Blank ? run + 1 : 0;
+            if (run > bestLength) (bestStart, bestLength) = (t - run + 1, run);
+        }
+        return bestLength == 0 ? frames : bestStart + (bestLength + 1) / 2;
+    }
+
+    /// <summary>Decodes the segment's first <paramref name="frames"/> frames with the final search (in a batch with other
+    /// streams' segments when they queue up together) and adds the final update (none when the text comes out empty);
+    /// the frames after them start the next segment.</summary>
+    private void FinishSegment(List<TranscriptUpdate> updates, int frames)
+    {
+        var result = _finals.Run(CurrentSegment(_options.FullContextFinals, _options.FinalSearch, _finalSearch, frames));
         var transcript = _owner.Build(result.Tokens, result.LogProbs, result.Ctc, TimeSpan.FromSeconds(_segmentStart / _model.Config.EncoderFramesPerSecond));
         double fps = _model.Config.EncoderFramesPerSecond;
         var start = transcript.Words.Count > 0 ? transcript.Words[0].Start : TimeSpan.FromSeconds(_segmentStart / fps);
         var endTime = transcript.Words.Count > 0 ? transcript.Words[^1].End : TimeSpan.FromSeconds((_segmentStart + frames) / fps);
-        ResetSegment(_segmentStart + frames);
+        CarryOver(frames);
         var words = transcript.Words;
         if (_options.VoiceGate)
         {
@@ -161,12 +178,30 @@ public sealed class StreamingRecognizer : IDisposable
 
     /// <summary>The segment so far, to decode with <paramref name="search"/>: its features for a second pass without
     /// the chunk mask when <paramref name="fullContext"/>, else its chunked encoder output.</summary>
-    private Segment CurrentSegment(bool fullContext, DecodingMethod method, DecodeOptions search)
+    private Segment CurrentSegment(bool fullContext, DecodingMethod method, DecodeOptions search, int? upTo = null)
     {
-        int frames = _segmentEncoded.Count / _dim;
+        int frames = upTo ?? _segmentEncoded.Count / _dim;
         var (features, featureFrames) = fullContext ? SegmentFeatures(frames) : (null, 0);
-        return new Segment(frames, features, featureFrames, _segmentEncoded.ToArray(), _segmentCtc.ToArray(),
-            method == DecodingMethod.CtcRescore ? _search.NBest() : [], method, search);
+        return new Segment(frames, features, featureFrames, _segmentEncoded.GetRange(0, frames * _dim).ToArray(),
+            _segmentCtc.GetRange(0, frames * _vocab).ToArray(), method == DecodingMethod.CtcRescore ? _search.NBest() : [], method, search);
+    }
+
+    /// <summary>Ends the segment after its first <paramref name="frames"/> frames; the rest begins the next one (the CTC
+    /// prefix search and the blank count run over it again).</summary>
+    private void CarryOver(int frames)
+    {
+        int total = _segmentEncoded.Count / _dim;
+        var encoded = _segmentEncoded.GetRange(frames * _dim, (total - frames) * _dim);
+        var ctc = _segmentCtc.GetRange(frames * _vocab, (total - frames) * _vocab);
+        ResetSegment(_segmentStart + frames);
+        _segmentEncoded.AddRange(encoded);
+        _segmentCtc.AddRange(ctc);
+        for (int t = 0; t < total - frames; t++)
+        {
+            var frame = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ctc).Slice(t * _vocab, _vocab);
+            _search.Advance(frame);
+            _trailingBlanks = ArgMax(frame) == SpeechModel.Blank ? _trailingBlanks + 1 : 0;
+        }
     }
 
     /// <summary>The feature frames the segment's encoder frames [s, s + n) see: [4s, 4s + 4n + 3), row-major.</summary>

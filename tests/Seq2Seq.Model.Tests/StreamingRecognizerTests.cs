@@ -87,6 +87,32 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         Assert.Empty(updates);
     }
 
+    [Fact]
+    public async Task Stream_LongerThanMaxSegmentWithoutAPause_IsSplitBetweenWords()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        // Phrases 0.15 s apart: never an endpoint, so only the segment limit ends segments; a cut at the limit itself
+        // would fall inside words.
+        var phrases = new[] { 5, 7, 8, 9, 6 }.Select(i => tiny.Utterances[i]).ToList();
+        var audio = new List<float>();
+        var spans = new List<(double Start, double End)>();                  // where each phrase is
+        foreach (var (path, _) in phrases)
+        {
+            var clip = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
+            int first = Array.FindIndex(clip, v => Math.Abs(v) > 0.02f), last = Array.FindLastIndex(clip, v => Math.Abs(v) > 0.02f);
+            spans.Add(((audio.Count + first) / 16000.0, (audio.Count + last) / 16000.0));     // its speech
+            audio.AddRange(clip);
+            audio.AddRange(new float[2400]);
+        }
+        var options = new StreamingOptions { MaxSegmentSeconds = 2, VoiceGate = false, EndpointSilenceMilliseconds = 5000 };
+        var finals = Stream(recognizer, options, [.. audio], 1600).Where(u => u.IsFinal).ToList();
+        string said = string.Join(" | ", finals.Select(f => $"{f.Text} [{f.Start.TotalSeconds:F2}–{f.End.TotalSeconds:F2}]"));
+        Assert.True(finals.Count >= 3, said);
+        Assert.All(finals, f => Assert.True(f.End - f.Start <= TimeSpan.FromSeconds(2.05), said));
+        string text = string.Join(' ', finals.Select(f => f.Text));
+        Assert.True(phrases.Count(p => text.Contains(p.Text, StringComparison.Ordinal)) >= 4, said);
+    }
+
     /// <summary>Feeds the audio to a new stream in pieces of <paramref name="piece"/> samples, then completes it.</summary>
     private static List<TranscriptUpdate> Stream(Recognizer recognizer, StreamingOptions options, float[] audio, int piece)
     {
