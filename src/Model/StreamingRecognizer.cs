@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Seq2Seq.Features;
 using Seq2Seq.Model.Decoding;
 using static TorchSharp.torch;
@@ -146,7 +147,7 @@ public sealed class StreamingRecognizer : IDisposable
         int bestStart = -1, bestLength = 0, run = 0;
         for (int t = frames / 2; t < frames; t++)
         {
-            run = ArgMax(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_segmentCtc).Slice(t * _vocab, _vocab)) == SpeechModel.Blank ? run + 1 : 0;
+            run = ArgMax(CollectionsMarshal.AsSpan(_segmentCtc).Slice(t * _vocab, _vocab)) == SpeechModel.Blank ? run + 1 : 0;
             if (run > bestLength) (bestStart, bestLength) = (t - run + 1, run);
         }
         return bestLength == 0 ? frames : bestStart + (bestLength + 1) / 2;
@@ -158,6 +159,7 @@ public sealed class StreamingRecognizer : IDisposable
     private void FinishSegment(List<TranscriptUpdate> updates, int frames)
     {
         var result = _finals.Run(CurrentSegment(_options.FullContextFinals, _options.FinalSearch, _finalSearch, frames));
+        NativeHeap.Trim();                        // the search's native pages back to the system before the next segment
         var transcript = _owner.Build(result.Tokens, result.LogProbs, result.Ctc, TimeSpan.FromSeconds(_segmentStart / _model.Config.EncoderFramesPerSecond));
         double fps = _model.Config.EncoderFramesPerSecond;
         var start = transcript.Words.Count > 0 ? transcript.Words[0].Start : TimeSpan.FromSeconds(_segmentStart / fps);
@@ -182,8 +184,8 @@ public sealed class StreamingRecognizer : IDisposable
     {
         int frames = upTo ?? _segmentEncoded.Count / _dim;
         var (features, featureFrames) = fullContext ? SegmentFeatures(frames) : (null, 0);
-        return new Segment(frames, features, featureFrames, _segmentEncoded.GetRange(0, frames * _dim).ToArray(),
-            _segmentCtc.GetRange(0, frames * _vocab).ToArray(), method == DecodingMethod.CtcRescore ? _search.NBest() : [], method, search);
+        return new Segment(frames, features, featureFrames, CollectionsMarshal.AsSpan(_segmentEncoded)[..(frames * _dim)].ToArray(),
+            CollectionsMarshal.AsSpan(_segmentCtc)[..(frames * _vocab)].ToArray(), method == DecodingMethod.CtcRescore ? _search.NBest() : [], method, search);
     }
 
     /// <summary>Ends the segment after its first <paramref name="frames"/> frames; the rest begins the next one (the CTC
@@ -198,7 +200,7 @@ public sealed class StreamingRecognizer : IDisposable
         _segmentCtc.AddRange(ctc);
         for (int t = 0; t < total - frames; t++)
         {
-            var frame = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ctc).Slice(t * _vocab, _vocab);
+            var frame = CollectionsMarshal.AsSpan(ctc).Slice(t * _vocab, _vocab);
             _search.Advance(frame);
             _trailingBlanks = ArgMax(frame) == SpeechModel.Blank ? _trailingBlanks + 1 : 0;
         }
@@ -209,7 +211,7 @@ public sealed class StreamingRecognizer : IDisposable
     {
         int bins = _model.Config.Features.MelBins, count = ConvSubsampling.Stride * frames + ConvSubsampling.ReceptiveField - ConvSubsampling.Stride;
         int offset = (int)(ConvSubsampling.Stride * _segmentStart - _featureStart);
-        return (_segmentFeatures.GetRange(offset * bins, count * bins).ToArray(), count);
+        return (CollectionsMarshal.AsSpan(_segmentFeatures).Slice(offset * bins, count * bins).ToArray(), count);
     }
 
     private void DropFeaturesBeforeSegment()

@@ -91,6 +91,7 @@ public static class FileTranscriber
         {
             await foreach (var update in SpeechPipeline.RunAsync(measured, recognizer, options, cancellationToken: ct))
                 if (update.IsFinal) segments.Add(update);
+            NativeHeap.Trim();                              // the file's native pages back to the system
             return new FileTranscript(source.Name, segments, measured.Duration, null);
         }
         catch (Exception e) when (e is AudioFormatException or IOException or UnauthorizedAccessException)
