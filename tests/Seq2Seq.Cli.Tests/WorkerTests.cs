@@ -111,6 +111,23 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
     }
 
     [Fact]
+    public async Task JobWhoseBytesAreAPlaylist_IsRefused_AndTheFileItNamesIsNeverRead()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string playlist = Path.Combine(fixture.Directory, "innocent.mp3");
+        await File.WriteAllTextAsync(playlist, $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:{fixture.Clips[0]}\n#EXT-X-ENDLIST\n");
+        var worker = StartWorker(redis, "--max-attempts", "1");
+        try
+        {
+            var waited = CliRunner.Run("submit", "--redis", redis.Endpoint, "--wait", playlist);
+            Assert.Equal(2, waited.ExitCode);
+            Assert.Contains("not an allowed audio format", waited.Stderr);
+            Assert.Equal("", waited.Stdout);
+        }
+        finally { worker.Kill(); }
+    }
+
+    [Fact]
     public async Task FinishedJobs_LeaveTheStream_AndTheirResultsExpire()
     {
         await using var redis = await RedisServer.StartAsync();
