@@ -3,6 +3,7 @@
 # runs/memory/ (ignored by git):
 #   continuous-18s.wav   six sentences back to back, no pause (kathleen 13-18)
 #   mixed/               100 files: 80 single sentences, 10 of 18 s, 6 of 2 min, 2 of 10 min, 1 of 20 min, 1 of 30 min
+#   mixed.ref.tsv        path<TAB>what is said in it (the sentences' transcripts joined), for WER
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 audio="$root/../shared/data/kathleen/audio"
@@ -10,7 +11,12 @@ out="$root/runs/memory"
 mkdir -p "$out/mixed"
 mapfile -t all < <(ls "$audio"/*.flac | sort)
 n=${#all[@]}
-join() { sox "${@:2}" -r 16000 -c 1 -b 16 "$1"; }                 # join files into one 16 kHz WAV
+refs="$out/mixed.ref.tsv"; : > "$refs"
+# join files into one 16 kHz WAV and write what they say into mixed.ref.tsv
+join() {
+  sox "${@:2}" -r 16000 -c 1 -b 16 "$1"
+  printf '%s\t%s\n' "${1#"$root"/}" "$(for f in "${@:2}"; do awk -F'\t' -v p="audio/$(basename "$f")" '$1 == p { print $2 }' "$audio/../manifest.tsv"; done | tr '\n' ' ' | sed 's/ $//')" >> "$refs"
+}
 take() { local from=$1 count=$2 i; for ((i = 0; i < count; i++)); do echo "${all[$(((from + i) % n))]}"; done; }
 # a file of about SECONDS: sentences from FROM on (each 2-6 s) until the length is reached
 span() {
@@ -21,8 +27,9 @@ span() {
   printf '%s\n' "${files[@]}"
 }
 join "$out/continuous-18s.wav" $(take 12 6)
+: > "$refs"                                                           # the mixed set's references only
 k=0
-for i in $(seq 0 79); do sox "${all[$i]}" -r 16000 -c 1 -b 16 "$out/mixed/$(printf '%03d' $k)-sentence.wav"; k=$((k + 1)); done
+for i in $(seq 0 79); do join "$out/mixed/$(printf '%03d' $k)-sentence.wav" "${all[$i]}"; k=$((k + 1)); done
 for i in $(seq 0 9); do join "$out/mixed/$(printf '%03d' $k)-18s.wav" $(take $((80 + 6 * i)) 6); k=$((k + 1)); done
 for i in $(seq 0 5); do join "$out/mixed/$(printf '%03d' $k)-2min.wav" $(span 120 $((140 + 40 * i))); k=$((k + 1)); done
 for i in 0 1; do join "$out/mixed/$(printf '%03d' $k)-10min.wav" $(span 600 $((400 + 200 * i))); k=$((k + 1)); done
