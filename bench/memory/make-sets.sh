@@ -3,7 +3,8 @@
 # runs/memory/ (ignored by git):
 #   continuous-18s.wav   six sentences back to back, no pause (kathleen 13-18)
 #   mixed/               100 files: 80 single sentences, 10 of 18 s, 6 of 2 min, 2 of 10 min, 1 of 20 min, 1 of 30 min
-#   mixed.ref.tsv        path<TAB>what is said in it (the sentences' transcripts joined), for WER
+#   mixed.ref.tsv        manifest of mixed/ (path<TAB>the sentences' transcripts joined), for `s2s eval --hyps`
+#   long.ref.tsv         the same for its files of 18 s and longer
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 audio="$root/../shared/data/kathleen/audio"
@@ -35,4 +36,6 @@ for i in $(seq 0 5); do join "$out/mixed/$(printf '%03d' $k)-2min.wav" $(span 12
 for i in 0 1; do join "$out/mixed/$(printf '%03d' $k)-10min.wav" $(span 600 $((400 + 200 * i))); k=$((k + 1)); done
 join "$out/mixed/$(printf '%03d' $k)-20min.wav" $(span 1200 0); k=$((k + 1))
 join "$out/mixed/$(printf '%03d' $k)-30min.wav" $(span 1800 300)
+{ printf 'path\ttranscript\n'; cat "$refs"; } > "$refs.tmp" && mv "$refs.tmp" "$refs"
+{ printf 'path\ttranscript\n'; grep -v -- '-sentence.wav' "$refs" | tail -n +2; } > "$out/long.ref.tsv"
 echo "runs/memory: continuous-18s.wav ($(soxi -d "$out/continuous-18s.wav")), mixed/ $(ls "$out/mixed" | wc -l) files ($(soxi -T -d "$out"/mixed/*.wav | tail -1))" >&2
