@@ -1,4 +1,5 @@
-using System.Diagnostics;
+
+using Seq2Seq.TestSupport;
 
 namespace Seq2Seq.Audio.Tests;
 
@@ -24,7 +25,7 @@ public sealed class AudioLimitsTests : IDisposable
     public async Task Untrusted_PlaylistsAndConcatLists_AreRefused_NotFollowed(string name, string template)
     {
         string secret = Path.Combine(_dir, "secret.flac");
-        Run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", Tone("secret.wav", 1), secret);
+        ExternalTool.Run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", Tone("secret.wav", 1), secret);
         string path = Path.Combine(_dir, name);
         await File.WriteAllTextAsync(path, string.Format(template, secret));
         if (name.EndsWith(".mp3"))
@@ -46,7 +47,7 @@ public sealed class AudioLimitsTests : IDisposable
     public async Task Untrusted_AudioFormats_StillDecode(string extension)
     {
         string coded = Path.Combine(_dir, $"tone.{extension}");
-        Run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", Tone("tone.wav", 1), coded);
+        ExternalTool.Run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", Tone("tone.wav", 1), coded);
         double seconds = 0;
         await foreach (var chunk in new FileAudioSource(coded, Untrusted).ReadAsync()) seconds += chunk.Duration.TotalSeconds;
         Assert.InRange(seconds, 0.95, 1.15);
@@ -67,7 +68,7 @@ public sealed class AudioLimitsTests : IDisposable
     public async Task MaxDuration_CompressedFileLongerThanTheLimit_IsRefusedFromTheProbe()
     {
         string mp3 = Path.Combine(_dir, "long.mp3");
-        Run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "600", "-b:a", "8k", mp3);
+        ExternalTool.Run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "600", "-b:a", "8k", mp3);
         var options = new AudioSourceOptions { MaxDuration = TimeSpan.FromSeconds(60), Untrusted = true };
         var e = await Assert.ThrowsAsync<AudioTooLongException>(async () => { await foreach (var _ in new FileAudioSource(mp3, options).ReadAsync()) Assert.Fail("a chunk was read"); });
         Assert.Contains("audio of 600 s", e.Message);
@@ -97,13 +98,5 @@ public sealed class AudioLimitsTests : IDisposable
         Assert.True(File.Exists(mine.Name));
         mine.Dispose();
         Assert.False(File.Exists(mine.Name));                                            // deleted when closed
-    }
-
-    private static void Run(string tool, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardError = true })!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{tool}: {err}");
     }
 }

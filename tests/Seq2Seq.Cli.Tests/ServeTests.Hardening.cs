@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Seq2Seq.Audio;
+using Seq2Seq.TestSupport;
 
 namespace Seq2Seq.Cli.Tests;
 
@@ -62,8 +62,8 @@ public sealed partial class ServeTests
         try
         {
             string mp3 = Path.Combine(dir, "long.mp3"), wav = Path.Combine(dir, "long.wav");
-            Run("sox", "-n", "-r", "8000", "-c", "1", mp3, "trim", "0", "1200");      // 20 minutes of silence, ~2 MB
-            Run("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", wav, "trim", "0", "200");
+            ExternalTool.Run("sox", "-n", "-r", "8000", "-c", "1", mp3, "trim", "0", "1200");      // 20 minutes of silence, ~2 MB
+            ExternalTool.Run("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", wav, "trim", "0", "200");
             await using var server = await fixture.StartAsync("--max-audio-s", "60");
             // The length is in the message only when it was known before decoding (decoding stops at the limit, unaware of the rest).
             await ExpectError(server, await Post(server, File(await System.IO.File.ReadAllBytesAsync(mp3), "long.mp3")), 413, "1200 s");
@@ -86,7 +86,7 @@ public sealed partial class ServeTests
             Assert.False(System.IO.File.Exists(abandoned));
             Assert.Equal(HttpStatusCode.OK, (await Post(server, File(await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]), "a.wav"))).StatusCode);
             string ogg = Path.Combine(tmp, "a.ogg");
-            Run("sox", fixture.Clips[0], ogg);                                        // through ffmpeg
+            ExternalTool.Run("sox", fixture.Clips[0], ogg);                                        // through ffmpeg
             Assert.Equal(HttpStatusCode.OK, (await Post(server, File(await System.IO.File.ReadAllBytesAsync(ogg), "a.ogg"))).StatusCode);
             Assert.Empty(Directory.GetFiles(spool));
         }
@@ -169,13 +169,5 @@ public sealed partial class ServeTests
         var error = events.Single(e => e.GetProperty("type").GetString() == "error");
         Assert.Contains(message, error.GetProperty("message").GetString());
         Assert.Equal("session_stopped", events[^1].GetProperty("type").GetString());
-    }
-
-    private static void Run(string tool, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardError = true })!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{tool}: {err}");
     }
 }

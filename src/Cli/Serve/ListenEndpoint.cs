@@ -114,7 +114,7 @@ internal static class ListenEndpoint
                 while (true)
                 {
                     pending ??= socket.ReceiveAsync(new ArraySegment<byte>(buffer), CancellationToken.None);
-                    if (!_ended.Task.IsCompleted && await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(1))) != pending)
+                    if (!_ended.Task.IsCompleted && !pending.IsCompleted && await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(1))) != pending)
                     {
                         if (clock.Elapsed - lastFrame > TimeSpan.FromSeconds(idleSeconds)) await EndAsync((WebSocketCloseStatus.PolicyViolation, $"idle for {idleSeconds} s"));
                         else if (TooSlow(clock.Elapsed)) await EndAsync(SlowSender());
