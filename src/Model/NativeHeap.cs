@@ -23,18 +23,17 @@ public static class NativeHeap
     /// caches then fragment the heap. Default: 1 MiB.</summary>
     public const int DefaultMmapThreshold = 1 << 20;
 
-    /// <summary>Caps glibc's malloc arenas (once per process; later calls do nothing). Returns the cap, or 0 where it could
-    /// not be set (not glibc, or <c>MALLOC_ARENA_MAX</c> already set, which glibc applied itself).</summary>
-    public static int Configure()
+    /// <summary>Caps glibc's malloc arenas and fixes its mmap threshold, each unless the environment sets it (glibc then
+    /// applied it itself). Once per process; later calls do nothing.</summary>
+    public static void Configure()
     {
-        if (Interlocked.Exchange(ref _configured, 1) == 1 || !OperatingSystem.IsLinux()) return 0;
+        if (Interlocked.Exchange(ref _configured, 1) == 1 || !OperatingSystem.IsLinux()) return;
         try
         {
             if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null) mallopt(MmapThreshold, DefaultMmapThreshold);
-            if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return 0;
-            return mallopt(ArenaMax, DefaultArenas) == 1 ? DefaultArenas : 0;
+            if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null) mallopt(ArenaMax, DefaultArenas);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return 0; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
     /// <summary>Returns free pages of every arena to the system (glibc <c>malloc_trim</c>); cheap next to a decode.</summary>

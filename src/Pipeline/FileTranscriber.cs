@@ -31,8 +31,8 @@ public static class FileTranscriber
     /// <summary>Transcribes <paramref name="paths"/>; <paramref name="finished"/> is called (from any thread) as each file ends.</summary>
     /// <param name="audio">How files are read (untrusted, a duration limit). Default: trusted, no limit.</param>
     public static async IAsyncEnumerable<FileTranscript> RunAsync(IReadOnlyList<string> paths, Recognizer recognizer,
-        StreamingOptions? options = null, int jobs = 1, Action<FileTranscript>? finished = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default, AudioSourceOptions? audio = null)
+        StreamingOptions? options = null, int jobs = 1, Action<FileTranscript>? finished = null, AudioSourceOptions? audio = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(recognizer);

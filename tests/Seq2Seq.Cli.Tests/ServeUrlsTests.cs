@@ -25,6 +25,7 @@ public sealed class ServeUrlsTests
     [InlineData("http://*:8080;https://+:8443", 2)]
     [InlineData("http://[::]:8080", 1)]
     [InlineData("http://192.168.1.20:8080", 1)]
+    [InlineData("http://unix:/run/s2s/s2s.sock", 0)]
     public void CheckUrls_BindingBeyondLoopback_IsWarnedAbout(string urls, int warnings)
     {
         var (list, said) = ServeCommand.CheckUrls(urls, hasApiKey: false);

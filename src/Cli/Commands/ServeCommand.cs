@@ -95,9 +95,9 @@ internal static class ServeCommand
     }
 
     /// <summary>
-    /// The --urls addresses, each http(s)://HOST:PORT with HOST an IP address, localhost, or * / + (every interface).
-    /// Kestrel takes any other host name (999.1.1.1 included) as "every interface" without a word, so those are refused;
-    /// binding beyond loopback is said on stderr.
+    /// The --urls addresses, each http(s)://HOST:PORT with HOST an IP address, localhost, or * / + (every interface), or
+    /// Kestrel's Unix socket form http://unix:/PATH. Kestrel takes any other host name (999.1.1.1 included) as "every
+    /// interface" without a word, so those are refused; binding beyond loopback is said on stderr.
     /// </summary>
     internal static (string[] Urls, List<string> Warnings) CheckUrls(string urls, bool hasApiKey)
     {
@@ -108,6 +108,7 @@ internal static class ServeCommand
         {
             int scheme = url.IndexOf("://", StringComparison.Ordinal);
             string rest = scheme < 0 ? "" : url[(scheme + 3)..];
+            if (scheme > 0 && url[..scheme] is "http" or "https" && rest.StartsWith("unix:/", StringComparison.Ordinal)) continue;   // local only
             int colon = rest.StartsWith('[') ? rest.IndexOf("]:", StringComparison.Ordinal) + 1 : rest.LastIndexOf(':');
             string host = colon > 0 ? rest[..colon] : rest.TrimEnd('/');
             string port = colon > 0 ? rest[(colon + 1)..].TrimEnd('/') : "";

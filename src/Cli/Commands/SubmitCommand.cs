@@ -47,14 +47,15 @@ internal static class SubmitCommand
             for (int i = 0; i < jobs.Count; i++)
             {
                 JobResult? result;
-                string? outage = null;
-                while ((result = await ResultOrOutageAsync(queue, jobs[i].Id, e => outage = e)) is null)
+                while (true)
                 {
+                    (result, bool outage) = await ResultOrOutageAsync(queue, jobs[i].Id);
+                    if (result is not null) break;
                     if (clock.Elapsed.TotalSeconds > parse.GetValue(timeout))
                         throw new TimeoutException($"--timeout-s: {jobs.Count - i} of {jobs.Count} job(s) still without a result (they stay queued)");
                     progress.Update($"{ProgressLine.Bar((double)i / jobs.Count)} {i}/{jobs.Count} results, {clock.Elapsed:hh\\:mm\\:ss}" +
-                        (outage is null ? "" : " (redis unreachable, waiting for it)"));
-                    await Task.Delay(outage is null ? 200 : 1000, token);
+                        (outage ? " (redis unreachable, waiting for it)" : ""));
+                    await Task.Delay(outage ? 1000 : 200, token);
                 }
                 if (result.Error is not null)
                 {
@@ -79,19 +80,10 @@ internal static class SubmitCommand
     }
 
     /// <summary>The job's result, or null while it has none — also while Redis is unreachable (it restarts; the client
-    /// reconnects by itself), which <paramref name="outage"/> is told.</summary>
-    private static async Task<JobResult?> ResultOrOutageAsync(JobQueue queue, string id, Action<string?> outage)
+    /// reconnects by itself), which <c>Outage</c> says.</summary>
+    private static async Task<(JobResult? Result, bool Outage)> ResultOrOutageAsync(JobQueue queue, string id)
     {
-        try
-        {
-            var result = await queue.ResultAsync(id);
-            outage(null);
-            return result;
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
-        {
-            outage(e.Message);
-            return null;
-        }
+        try { return (await queue.ResultAsync(id), false); }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException) { return (null, true); }
     }
 }

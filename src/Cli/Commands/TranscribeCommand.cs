@@ -63,7 +63,7 @@ internal static class TranscribeCommand
             var jsonArray = new List<object>();
             int failed = missing.Count;
             var audio = new AudioSourceOptions { Untrusted = parse.GetValue(untrusted) };
-            await foreach (var file in FileTranscriber.RunAsync(paths, recognizer, options, parallel, progress.Finished, token, audio))
+            await foreach (var file in FileTranscriber.RunAsync(paths, recognizer, options, parallel, progress.Finished, audio, token))
             {
                 if (file.Error is not null)
                 {

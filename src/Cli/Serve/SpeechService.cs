@@ -65,7 +65,6 @@ internal sealed class SpeechService : IDisposable
         var result = await FileTranscriber.TranscribeAsync(new FileAudioSource(path, Uploads), Recognizer, Streaming, ct);
         Metrics.AudioSeconds.WithLabels("transcription").Inc(result.Duration.TotalSeconds);
         if (result.Duration > TimeSpan.Zero) Metrics.RealTimeFactor.Observe(clock.Elapsed / result.Duration);
-        NativeHeap.Trim();                                  // the request's native pages back to the system
         return result;
     }
 
