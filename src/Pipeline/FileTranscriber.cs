@@ -30,12 +30,12 @@ public static class FileTranscriber
 {
     /// <summary>Transcribes <paramref name="paths"/>; <paramref name="finished"/> is called (from any thread) as each file ends.</summary>
     /// <param name="audio">How files are read (untrusted, a duration limit). Default: trusted, no limit.</param>
-    public static async IAsyncEnumerable<FileTranscript> RunAsync(IReadOnlyList<string> paths, Recognizer recognizer,
+    public static async IAsyncEnumerable<FileTranscript> RunAsync(IReadOnlyList<string> paths, ISpeechModel model,
         StreamingOptions? options = null, int jobs = 1, Action<FileTranscript>? finished = null, AudioSourceOptions? audio = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        ArgumentNullException.ThrowIfNull(recognizer);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         var pending = ChannelStage.Create<Task<FileTranscript>>(jobs);
         using var running = new SemaphoreSlim(jobs);
@@ -53,7 +53,7 @@ public static class FileTranscriber
                     {
                         try
                         {
-                            var result = await TranscribeAsync(new FileAudioSource(path, audio), recognizer, options, abandon.Token);
+                            var result = await TranscribeAsync(new FileAudioSource(path, audio), model, options, abandon.Token);
                             finished?.Invoke(result);
                             return result;
                         }
@@ -81,7 +81,7 @@ public static class FileTranscriber
 
     /// <summary>Transcribes one source to its final segments; audio errors (unreadable, truncated, too long) are
     /// returned in the result with the segments before them.</summary>
-    public static async Task<FileTranscript> TranscribeAsync(IAudioSource source, Recognizer recognizer, StreamingOptions? options,
+    public static async Task<FileTranscript> TranscribeAsync(IAudioSource source, ISpeechModel model, StreamingOptions? options,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -89,7 +89,7 @@ public static class FileTranscriber
         var segments = new List<TranscriptUpdate>();
         try
         {
-            await foreach (var update in SpeechPipeline.RunAsync(measured, recognizer, options, cancellationToken: ct))
+            await foreach (var update in SpeechPipeline.RunAsync(measured, model, options, cancellationToken: ct))
                 if (update.IsFinal) segments.Add(update);
             NativeHeap.Trim();                              // the file's native pages back to the system
             return new FileTranscript(source.Name, segments, measured.Duration, null);

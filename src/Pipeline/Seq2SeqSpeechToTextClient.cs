@@ -11,7 +11,7 @@ namespace Seq2Seq.Pipeline;
 /// <see cref="SpeechToTextResponseUpdateKind.TextUpdating"/> (partial) and <see cref="SpeechToTextResponseUpdateKind.TextUpdated"/>
 /// (final) with start/end times. Options other than the cancellation token are ignored (one model, English).
 /// </summary>
-public sealed class Seq2SeqSpeechToTextClient(Recognizer recognizer, StreamingOptions? streaming = null) : ISpeechToTextClient
+public sealed class Seq2SeqSpeechToTextClient(ISpeechModel model, StreamingOptions? streaming = null) : ISpeechToTextClient
 {
     /// <inheritdoc />
     public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null,
@@ -24,7 +24,7 @@ public sealed class Seq2SeqSpeechToTextClient(Recognizer recognizer, StreamingOp
         {
             StartTime = finals.FirstOrDefault()?.StartTime,
             EndTime = finals.LastOrDefault()?.EndTime,
-            ModelId = recognizer.Directory,
+            ModelId = model.Info.Path,
         };
     }
 
@@ -33,7 +33,7 @@ public sealed class Seq2SeqSpeechToTextClient(Recognizer recognizer, StreamingOp
         SpeechToTextOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
-        await foreach (var u in SpeechPipeline.RunAsync(new StreamAudioSource(audioSpeechStream), recognizer, streaming,
+        await foreach (var u in SpeechPipeline.RunAsync(new StreamAudioSource(audioSpeechStream), model, streaming,
                            cancellationToken: cancellationToken))
         {
             yield return new SpeechToTextResponseUpdate(u.Text)
@@ -41,7 +41,7 @@ public sealed class Seq2SeqSpeechToTextClient(Recognizer recognizer, StreamingOp
                 Kind = u.IsFinal ? SpeechToTextResponseUpdateKind.TextUpdated : SpeechToTextResponseUpdateKind.TextUpdating,
                 StartTime = u.Start,
                 EndTime = u.End,
-                ModelId = recognizer.Directory,
+                ModelId = model.Info.Path,
             };
         }
     }
@@ -49,9 +49,9 @@ public sealed class Seq2SeqSpeechToTextClient(Recognizer recognizer, StreamingOp
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-        : serviceKey is null && serviceType == typeof(Recognizer) ? recognizer
+        : serviceKey is null && serviceType.IsInstanceOfType(model) ? model
         : null;
 
-    /// <summary>The recogniser is owned by the caller, so nothing is disposed here.</summary>
+    /// <summary>The model is owned by the caller, so nothing is disposed here.</summary>
     public void Dispose() { }
 }

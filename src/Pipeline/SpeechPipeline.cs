@@ -18,27 +18,36 @@ public static class SpeechPipeline
 {
     private const int Capacity = 50;
 
-    /// <summary>Transcribes a source incrementally.</summary>
-    public static async IAsyncEnumerable<TranscriptUpdate> RunAsync(IAudioSource source, Recognizer recognizer,
+    /// <summary>Transcribes a source incrementally with one stream of <paramref name="model"/>.</summary>
+    public static async IAsyncEnumerable<TranscriptUpdate> RunAsync(IAudioSource source, ISpeechModel model,
         StreamingOptions? options = null, CancellationToken stopSource = default,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(recognizer);
+        ArgumentNullException.ThrowIfNull(model);
+        using var stream = model.CreateStream(options);
         var raw = ChannelStage.Create<AudioChunk>(Capacity);
         var audio = ChannelStage.Create<AudioChunk>(Capacity);
-        var features = ChannelStage.Create<FeatureChunk>(Capacity);
         var recognized = ChannelStage.Create<TranscriptUpdate>(Capacity);
         var updates = ChannelStage.Create<TranscriptUpdate>(Capacity);
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var stages = new[]
+        var stages = new List<Task>
         {
             ChannelStage.Produce(source.ReadAsync(stopSource), raw.Writer, stopSource, abandon.Token),
             ChannelStage.Run<AudioChunk, AudioChunk>(raw.Reader, audio.Writer, (input, ct) => input.ResampleAsync(AudioStreams.ModelSampleRate, ct), abandon.Token),
-            ChannelStage.Run<AudioChunk, FeatureChunk>(audio.Reader, features.Writer, (input, ct) => LogMel(input, recognizer.Config.Features, ct), abandon.Token),
-            ChannelStage.Run<FeatureChunk, TranscriptUpdate>(features.Reader, recognized.Writer, (input, ct) => Recognize(input, recognizer, options, ct), abandon.Token),
-            ChannelStage.Run<TranscriptUpdate, TranscriptUpdate>(recognized.Reader, updates.Writer, (input, ct) => input.StabilizeAsync(ct), abandon.Token),
         };
+        if (stream is IFeatureStream featureStream)
+        {
+            // The model's log-mel front end runs in a stage of its own, overlapping the model.
+            var features = ChannelStage.Create<FeatureChunk>(Capacity);
+            stages.Add(ChannelStage.Run<AudioChunk, FeatureChunk>(audio.Reader, features.Writer, (input, ct) => LogMel(input, featureStream.Features, ct), abandon.Token));
+            stages.Add(ChannelStage.Run<FeatureChunk, TranscriptUpdate>(features.Reader, recognized.Writer, (input, ct) => Recognize(input, featureStream, ct), abandon.Token));
+        }
+        else
+        {
+            stages.Add(ChannelStage.Run<AudioChunk, TranscriptUpdate>(audio.Reader, recognized.Writer, (input, ct) => Recognize(input, stream, ct), abandon.Token));
+        }
+        stages.Add(ChannelStage.Run<TranscriptUpdate, TranscriptUpdate>(recognized.Reader, updates.Writer, (input, ct) => input.StabilizeAsync(ct), abandon.Token));
         try
         {
             await foreach (var update in updates.Reader.ReadAllAsync(abandon.Token)) yield return update;
@@ -63,13 +72,21 @@ public static class SpeechPipeline
         yield return stream.Complete();
     }
 
-    /// <summary>The recognition stage: one streaming session over log-mel chunks.</summary>
-    internal static async IAsyncEnumerable<TranscriptUpdate> Recognize(IAsyncEnumerable<FeatureChunk> input, Recognizer recognizer,
-        StreamingOptions? options, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The recognition stage over log-mel chunks (the stream's features computed in the stage before).</summary>
+    internal static async IAsyncEnumerable<TranscriptUpdate> Recognize(IAsyncEnumerable<FeatureChunk> input, IFeatureStream stream,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        using var stream = recognizer.CreateStream(options);
         await foreach (var chunk in input.WithCancellation(ct))
             foreach (var update in stream.AcceptFeatures(chunk)) yield return update;
         foreach (var update in stream.CompleteFeatures()) yield return update;
+    }
+
+    /// <summary>The recognition stage over 16 kHz samples (a stream with its own front end).</summary>
+    internal static async IAsyncEnumerable<TranscriptUpdate> Recognize(IAsyncEnumerable<AudioChunk> input, IRecognitionStream stream,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var chunk in input.WithCancellation(ct))
+            foreach (var update in stream.Accept(chunk.Samples)) yield return update;
+        foreach (var update in stream.Complete()) yield return update;
     }
 }

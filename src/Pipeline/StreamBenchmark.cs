@@ -35,7 +35,7 @@ public sealed record StreamBenchResult(int Files, double AudioSeconds, double St
 /// </summary>
 public static class StreamBenchmark
 {
-    public static async Task<StreamBenchResult> RunAsync(Recognizer recognizer, IReadOnlyList<(string Path, string? Reference)> files,
+    public static async Task<StreamBenchResult> RunAsync(ISpeechModel model, IReadOnlyList<(string Path, string? Reference)> files,
         StreamingOptions? options, IProgress<int>? progress, CancellationToken ct, int captureMilliseconds = MicrophoneOptions.DefaultChunkMilliseconds)
     {
         var partial = new List<double>();
@@ -48,18 +48,18 @@ public static class StreamBenchmark
         {
             var samples = await FileAudioSource.ReadModelRateAsync(path, ct);
             audioSeconds += samples.Length / 16000.0;
-            var offline = recognizer.Recognize(samples);
+            var offline = model.Transcribe(samples);
 
             // Real-time pass: arrival times are audio times, since the source delivers audio as a microphone would.
             var clock = Stopwatch.StartNew();
             var arrivals = new List<(double At, TranscriptUpdate Update)>();
             var paced = new FileAudioSource(path, new AudioSourceOptions { RealTime = true, ChunkMilliseconds = captureMilliseconds });
-            await foreach (var u in SpeechPipeline.RunAsync(paced, recognizer, options, cancellationToken: ct))
+            await foreach (var u in SpeechPipeline.RunAsync(paced, model, options, cancellationToken: ct))
                 arrivals.Add((clock.Elapsed.TotalSeconds, u));
 
             // Compute pass without pacing, for the real-time factor.
             clock.Restart();
-            await foreach (var _ in SpeechPipeline.RunAsync(new FileAudioSource(path), recognizer, options, cancellationToken: ct)) { }
+            await foreach (var _ in SpeechPipeline.RunAsync(new FileAudioSource(path), model, options, cancellationToken: ct)) { }
             computeSeconds += clock.Elapsed.TotalSeconds;
 
             var finals = arrivals.Where(a => a.Update.IsFinal).ToList();

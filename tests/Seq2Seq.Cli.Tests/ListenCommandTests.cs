@@ -35,7 +35,7 @@ public sealed class ListenCommandTests : IDisposable
         // Through `env --default-signal`: a test run started in the background of a shell without job control inherits
         // SIGINT as ignored, and s2s (rightly) keeps it so; a user's Ctrl-C arrives at default disposition.
         var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--default-signal=INT", Path.Combine(AppContext.BaseDirectory, "s2s"), "listen", "--source", "pulse", "--server", mic.Address, "--device", mic.MonitorSource,
+        foreach (var a in new[] { "--default-signal=INT", Path.Combine(AppContext.BaseDirectory, "s2s"), "listen", "--source", "pulse", "--server", mic.Address, "--capture", mic.MonitorSource,
                      "--format", "jsonl", "--chunk-ms", "160", "--model", Path.Combine(_dir, "run", "final") })
             psi.ArgumentList.Add(a);
         using var s2s = Process.Start(psi)!;

@@ -1,7 +1,7 @@
 using Seq2Seq.Audio;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Scoring;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Model.Tests;
 

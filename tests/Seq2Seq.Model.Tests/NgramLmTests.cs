@@ -1,5 +1,5 @@
 using Seq2Seq.Model.Decoding;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Model.Tests;
 

@@ -1,5 +1,5 @@
 using Seq2Seq.Model.Text;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Model.Tests;
 

@@ -28,7 +28,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
         // Small chunks without history for the partials; the final's second pass sees the segment's features as offline
         // decoding does, less the leading silence trimmed before the first word (hence the confidence tolerance).
-        var options = new StreamingOptions { ChunkFrames = 2, LeftChunks = 0, VoiceGate = false, EndpointSilenceMilliseconds = 5000 };
+        var options = new StreamingOptions { ChunkFrames = 2, LeftChunks = 0, VoiceGate = false, Endpoints = new() { SilenceMilliseconds = 5000 } };
         foreach (var (path, _) in tiny.Utterances.Take(10))
         {
             var audio = await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync();
@@ -61,7 +61,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
         // CTC weight 0: the partials come from the decoder alone, so what it reads is what the test checks.
-        var options = new StreamingOptions { ChunkFrames = 4, PartialSearch = method, CtcWeight = 0, EndpointSilenceMilliseconds = 5000 };
+        var options = new StreamingOptions { ChunkFrames = 4, PartialSearch = method, Search = new() { CtcWeight = 0 }, Endpoints = new() { SilenceMilliseconds = 5000 } };
         int same = 0, segments = 0;
         foreach (var (path, _) in tiny.Utterances.Take(10))
         {
@@ -104,7 +104,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
             audio.AddRange(clip);
             audio.AddRange(new float[2400]);
         }
-        var options = new StreamingOptions { MaxSegmentSeconds = 2, VoiceGate = false, EndpointSilenceMilliseconds = 5000 };
+        var options = new StreamingOptions { VoiceGate = false, Endpoints = new() { MaxSegmentSeconds = 2, SilenceMilliseconds = 5000 } };
         var finals = Stream(recognizer, options, [.. audio], 1600).Where(u => u.IsFinal).ToList();
         string said = string.Join(" | ", finals.Select(f => $"{f.Text} [{f.Start.TotalSeconds:F2}–{f.End.TotalSeconds:F2}]"));
         Assert.True(finals.Count >= 3, said);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 using Seq2Seq.TestSupport;
 
 namespace Seq2Seq.Model.Tests;

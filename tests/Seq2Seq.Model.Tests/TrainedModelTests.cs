@@ -1,7 +1,7 @@
 using Seq2Seq.Audio;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Scoring;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 using TorchSharp;
 
 namespace Seq2Seq.Model.Tests;
@@ -188,7 +188,7 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
                 var memory = model.Encoder.Encode(torch.tensor(features, [1, count, f.Bins]), null, 0, -1);
                 (encoded, ctc) = (memory.data<float>().ToArray(), model.CtcLogProbs(memory).data<float>().ToArray());
             }
-            segments.Add(new Segment(frames, fullContext ? features : null, count, encoded, ctc, [], DecodingMethod.JointBeam, search));
+            segments.Add(new Segment(frames, fullContext ? features : null, count, encoded, ctc, [], search));
         }
         Assert.True(segments.Select(s => s.Frames).Distinct().Count() > 1);
         var batched = SegmentDecoder.Decode(model, torch.CPU, segments);

@@ -3,9 +3,8 @@ using System.Runtime.CompilerServices;
 using Seq2Seq.Audio;
 using Seq2Seq.Model;
 using Seq2Seq.Model.Decoding;
-using Seq2Seq.Model.Training;
-
 using Seq2Seq.TestSupport;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Pipeline.Tests;
 
@@ -56,7 +55,7 @@ public sealed class SpeechPipelineTests(SmallModelFixture small) : IClassFixture
     [Fact]
     public async Task Run_FileSource_GivesTheRecognizersUpdatesStabilized()
     {
-        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        using var recognizer = SpeechModels.Load(small.Model, DeviceChoice.Cpu);
         var options = new StreamingOptions { ChunkFrames = 4 };
         var viaPipeline = new List<TranscriptUpdate>();
         await foreach (var u in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), recognizer, options)) viaPipeline.Add(u);
@@ -77,7 +76,7 @@ public sealed class SpeechPipelineTests(SmallModelFixture small) : IClassFixture
     [Fact]
     public async Task Run_SourceFails_ErrorSurfacesAfterEarlierAudioWasProcessed()
     {
-        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        using var recognizer = SpeechModels.Load(small.Model, DeviceChoice.Cpu);
         var failing = new FailingSource(chunksBeforeFailure: 5);
         var e = await Assert.ThrowsAsync<AudioFormatException>(async () =>
         {
@@ -90,7 +89,7 @@ public sealed class SpeechPipelineTests(SmallModelFixture small) : IClassFixture
     [Fact]
     public async Task Run_StopSource_FinishesNormallyAfterFlushing()
     {
-        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        using var recognizer = SpeechModels.Load(small.Model, DeviceChoice.Cpu);
         using var stop = new CancellationTokenSource();
         var endless = new EndlessSource(Path.Combine(small.Speech));
         stop.CancelAfter(TimeSpan.FromSeconds(2));
@@ -147,7 +146,7 @@ public sealed class ReadmeSnippetTests(SmallModelFixture small) : IClassFixture<
     {
         var output = new StringWriter();
         // --- README snippet (paths replaced) ---
-        using var recognizer = Recognizer.Load(small.Model);
+        using var recognizer = SpeechModels.Load(small.Model);
         await foreach (var update in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), recognizer))
             output.WriteLine($"{(update.IsFinal ? "final" : "partial")} {update.Start}-{update.End}: {update.Text}");
         // ---
@@ -160,7 +159,7 @@ public sealed class SpeechToTextClientTests(SmallModelFixture small) : IClassFix
     [Fact]
     public async Task GetTextAsync_WavAndFlacStreams_GiveTheFinalsOfThePipeline()
     {
-        using var recognizer = Recognizer.Load(small.Model);
+        using var recognizer = SpeechModels.Load(small.Model);
         var expected = new List<string>();
         await foreach (var u in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), recognizer))
             if (u.IsFinal) expected.Add(u.Text);
@@ -185,7 +184,7 @@ public sealed class LongSessionTests(SmallModelFixture small) : IClassFixture<Sm
     [Fact]
     public void Stream_OneHourOfAudio_KeepsTensorsAndMemoryBounded()
     {
-        using var recognizer = Recognizer.Load(small.Model);
+        using var recognizer = SpeechModels.Load(small.Model);
         using var stream = recognizer.CreateStream();
         var rng = new Random(7);
         var chunk = new float[16000];
@@ -221,7 +220,7 @@ public sealed class StreamBenchmarkTests(SmallModelFixture small) : IClassFixtur
     [Fact]
     public async Task Run_RealTimePace_MeasuresLatenciesAndErrorRates()
     {
-        using var recognizer = Recognizer.Load(small.Model);
+        using var recognizer = SpeechModels.Load(small.Model);
         var watch = Stopwatch.StartNew();
         var r = await StreamBenchmark.RunAsync(recognizer, [(small.Speech, "open the door close the window")], null, null, CancellationToken.None);
         Assert.True(watch.Elapsed.TotalSeconds >= r.AudioSeconds * 0.9, "the stream was not paced at real time");
@@ -263,7 +262,7 @@ public sealed class NonSpeechTests(SmallModelFixture small) : IClassFixture<Smal
     [MemberData(nameof(Kinds))]
     public async Task Run_NonSpeech_GivesNoWords(string kind)
     {
-        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        using var recognizer = SpeechModels.Load(small.Model, DeviceChoice.Cpu);
         string path = Path.Combine(small.Directory, $"{kind}.wav");
         WavWriter.Write(path, Generate(kind, 20), 16000);
         var updates = new List<TranscriptUpdate>();
@@ -276,7 +275,7 @@ public sealed class NonSpeechTests(SmallModelFixture small) : IClassFixture<Smal
     [Fact]
     public async Task Run_SpeechAfterNoise_KeepsOnlyWordsUnderSpeech()
     {
-        using var recognizer = Recognizer.Load(small.Model, DeviceChoice.Cpu);
+        using var recognizer = SpeechModels.Load(small.Model, DeviceChoice.Cpu);
         var speech = await FileAudioSource.ReadModelRateAsync(small.Speech);
         var noise = Generate("pink", 6);
         var mixed = noise.Concat(speech).Concat(new float[16000]).ToArray();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Seq2Seq.Model;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Cli.Commands;
 

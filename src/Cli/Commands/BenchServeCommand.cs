@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Seq2Seq.Audio;
 using Seq2Seq.Cli.Serve;
+using Seq2Seq.Service;
 using Seq2Seq.Pipeline;
 
 namespace Seq2Seq.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Seq2Seq.Audio;
 using Seq2Seq.Model;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 using Seq2Seq.Pipeline;
 
 namespace Seq2Seq.Cli.Commands;
@@ -14,15 +14,15 @@ internal static class BenchStreamCommand
         var model = CommonOptions.Model();
         var manifest = new Option<string?>("--manifest") { Description = "Also stream this manifest's files (with references)." };
         var limit = new Option<int>("--limit") { Description = "At most this many manifest files.", DefaultValueFactory = _ => 20 };
-        var chunk = new Option<int>("--chunk-ms") { Description = "Recognition chunk in milliseconds (multiple of 40).", DefaultValueFactory = _ => 320 };
         var capture = new Option<int>("--capture-ms") { Description = "Capture block the files are paced in, in milliseconds (the microphone's).", DefaultValueFactory = _ => MicrophoneOptions.DefaultChunkMilliseconds };
-        var final = CommonOptions.FinalSearch();
-        var fullContext = CommonOptions.FullContextFinals();
-        var partialSearch = CommonOptions.PartialSearch();
+        var streaming = new CommonOptions.Streaming(partials: PartialMethod.CtcBeam);
         var noSamples = new Option<bool>("--no-samples") { Description = "Stream only the manifest, not samples/." };
         var device = CommonOptions.Device();
         var command = new Command("stream", "Stream the samples (samples/expected.tsv) and an optional manifest at real-time pace: partial and final latency p50/p95, real-time factor, streaming vs offline WER.")
-        { model, manifest, limit, chunk, capture, final, fullContext, partialSearch, noSamples, device };
+        { model, manifest, limit, capture };
+        streaming.AddTo(command);
+        command.Options.Add(noSamples);
+        command.Options.Add(device);
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var files = new List<(string, string?)>();
@@ -33,12 +33,13 @@ internal static class BenchStreamCommand
             if (parse.GetValue(manifest) is { } m)
                 files.AddRange(Manifest.Read(m).Take(parse.GetValue(limit)).Select(e => (e.FullPath, (string?)e.Transcript)));
             if (files.Count == 0) throw new ArgumentException("nothing to stream: no samples/expected.tsv and no --manifest");
-            using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
+            var options = streaming.Read(parse);
+            using var speech = CommonOptions.LoadModel(parse.GetValue(model)!, parse.GetValue(device));
             var bar = new ProgressLine();
             var progress = new Progress<int>(n => bar.Update($"bench stream {ProgressLine.Bar((double)n / files.Count)} {n}/{files.Count}"));
-            var r = await StreamBenchmark.RunAsync(recognizer, files, new StreamingOptions { ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40), FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext), PartialSearch = parse.GetValue(partialSearch) }, progress, token, parse.GetValue(capture));
+            var r = await StreamBenchmark.RunAsync(speech, files, options, progress, token, parse.GetValue(capture));
             bar.Done();
-            Console.WriteLine($"files {r.Files}, audio {r.AudioSeconds:F1} s, chunk {parse.GetValue(chunk)} ms, capture blocks {parse.GetValue(capture)} ms, final search {parse.GetValue(final)}, full-context finals {parse.GetValue(fullContext)}, partial search {parse.GetValue(partialSearch)}");
+            Console.WriteLine($"files {r.Files}, audio {r.AudioSeconds:F1} s, chunk {streaming.ChunkMilliseconds(parse)} ms, capture blocks {parse.GetValue(capture)} ms, final search {options.Search.Method}, full-context finals {options.FullContextFinals}, partial search {options.PartialSearch}");
             Console.WriteLine($"partial latency p50 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 95):F0} ms ({r.PartialLatencies.Count} words in place: every earlier word right too)");
             Console.WriteLine($"partial latency p50 {1000 * StreamBenchResult.Percentile(r.ContainedLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.ContainedLatencies, 95):F0} ms ({r.ContainedLatencies.Count} words contained: aligned, earlier words may be wrong)");
             Console.WriteLine($"final latency p50 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 95):F0} ms ({r.FinalLatencies.Count} finals)");

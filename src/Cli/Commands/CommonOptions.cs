@@ -23,28 +23,89 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "models/default",
     };
 
-    /// <summary>--method, --beam and --ctc-weight, added to a command together and read into one <see cref="DecodeOptions"/>.</summary>
-    public sealed class Decoding
+    /// <summary>The search options, added to a command together and read into one <see cref="DecodeOptions"/>: --method
+    /// (offline verbs) or --final-search (streaming verbs), --beam, --ctc-weight, --lm-weight, --unknown-word-penalty.</summary>
+    public sealed class Search
     {
-        private readonly Option<DecodingMethod> _method = Method();
-        private readonly Option<int> _beam = Beam();
-        private readonly Option<double> _ctcWeight = CtcWeight();
+        private readonly Option<DecodingMethod> _method;
+        private readonly Option<int> _beam;
+        private readonly Option<double> _ctcWeight;
         private readonly Option<double> _lmWeight = LmWeight();
         private readonly Option<double> _unknownWord = UnknownWordPenalty();
+        private readonly bool _streaming;
+
+        /// <param name="streaming">Whether the search finalises streaming segments (--final-search: JointBeam or
+        /// CtcRescore) rather than decoding whole utterances (--method: every method).</param>
+        public Search(bool streaming)
+        {
+            _streaming = streaming;
+            _method = streaming ? FinalSearch() : Method();
+            _beam = new("--beam", "-b")
+            {
+                Description = streaming ? "Hypotheses kept by the CTC prefix beam search and by the final search at each segment's end." : "Beam size for JointBeam and CtcRescore.",
+                DefaultValueFactory = _ => new DecodeOptions().BeamSize,
+            };
+            _ctcWeight = new("--ctc-weight")
+            {
+                Description = streaming ? "Weight of CTC scores in the final search (0–1)." : "Weight of CTC scores in JointBeam and CtcRescore (0–1).",
+                DefaultValueFactory = _ => new DecodeOptions().CtcWeight,
+            };
+        }
 
         public void AddTo(Command command)
         {
-            command.Options.Add(_method);
+            if (!_streaming) command.Options.Add(_method);
             command.Options.Add(_beam);
             command.Options.Add(_ctcWeight);
             command.Options.Add(_lmWeight);
             command.Options.Add(_unknownWord);
         }
 
+        /// <summary>--final-search, added by <see cref="Streaming"/> after its chunk option.</summary>
+        internal Option<DecodingMethod> Method => _method;
+
         public DecodeOptions Read(ParseResult parse) => new DecodeOptions
         {
             Method = parse.GetValue(_method), BeamSize = parse.GetValue(_beam), CtcWeight = parse.GetValue(_ctcWeight),
             LmWeight = parse.GetValue(_lmWeight), UnknownWordPenalty = parse.GetValue(_unknownWord),
+        }.Validated();
+    }
+
+    /// <summary>The streaming options, added to a command together and read into one <see cref="StreamingOptions"/>: the
+    /// <see cref="Search"/> options, --chunk-ms, --final-search, --full-context-finals, --partial-search (when the verb
+    /// shows partials) and --voice-gate.</summary>
+    public sealed class Streaming(PartialMethod? partials = null)
+    {
+        private readonly Search _search = new(streaming: true);
+        private readonly Option<int> _chunk = new("--chunk-ms")
+        {
+            Description = "Encoder chunk in milliseconds (multiple of 40): a partial per chunk.", DefaultValueFactory = _ => new StreamingOptions().ChunkFrames * 40,
+        };
+        private readonly Option<bool> _fullContext = FullContextFinals();
+        private readonly Option<PartialMethod>? _partial = partials is null ? null : PartialSearch(partials);
+        private readonly Option<bool> _gate = new("--voice-gate")
+        {
+            Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]",
+            DefaultValueFactory = _ => new StreamingOptions().VoiceGate,
+        };
+
+        public void AddTo(Command command)
+        {
+            _search.AddTo(command);
+            command.Options.Add(_chunk);
+            command.Options.Add(_search.Method);
+            command.Options.Add(_fullContext);
+            if (_partial is not null) command.Options.Add(_partial);
+            command.Options.Add(_gate);
+        }
+
+        /// <summary>The chunk in milliseconds as given.</summary>
+        public int ChunkMilliseconds(ParseResult parse) => parse.GetValue(_chunk);
+
+        public StreamingOptions Read(ParseResult parse) => new StreamingOptions
+        {
+            Search = _search.Read(parse), ChunkFrames = Math.Max(1, parse.GetValue(_chunk) / 40), FullContextFinals = parse.GetValue(_fullContext),
+            PartialSearch = _partial is null ? new StreamingOptions().PartialSearch : parse.GetValue(_partial), VoiceGate = parse.GetValue(_gate),
         }.Validated();
     }
 
@@ -54,36 +115,24 @@ internal static class CommonOptions
         DefaultValueFactory = _ => DecodingMethod.JointBeam,
     };
 
-    private static Option<int> Beam() => new("--beam", "-b")
-    {
-        Description = "Beam size for JointBeam and CtcRescore.",
-        DefaultValueFactory = _ => new DecodeOptions().BeamSize,
-    };
-
-    private static Option<double> CtcWeight() => new("--ctc-weight")
-    {
-        Description = "Weight of CTC scores in JointBeam and CtcRescore (0–1).",
-        DefaultValueFactory = _ => new DecodeOptions().CtcWeight,
-    };
-
-    public static Option<double> LmWeight() => new("--lm-weight")
+    private static Option<double> LmWeight() => new("--lm-weight")
     {
         Description = "Weight of the model's n-gram language model (lm.bin in the model directory, if any) in JointBeam and CtcRescore (0–2; 0: off).",
         DefaultValueFactory = _ => new DecodeOptions().LmWeight,
     };
 
-    public static Option<double> UnknownWordPenalty() => new("--unknown-word-penalty")
+    private static Option<double> UnknownWordPenalty() => new("--unknown-word-penalty")
     {
         Description = "Score subtracted in JointBeam and CtcRescore for every word not in the model's lexicon (lexicon.txt in the model directory, if any; add your own words there) (0–100; 0: off).",
         DefaultValueFactory = _ => new DecodeOptions().UnknownWordPenalty,
     };
 
-    public static Option<DecodingMethod> FinalSearch()
+    private static Option<DecodingMethod> FinalSearch()
     {
         var option = new Option<DecodingMethod>("--final-search")
         {
             Description = "How each segment is finalised: JointBeam (attention beam search with CTC prefix scores, as offline) or CtcRescore (the partials' CTC n-best rescored by the attention decoder; cheaper).",
-            DefaultValueFactory = _ => new StreamingOptions().FinalSearch,
+            DefaultValueFactory = _ => new StreamingOptions().Search.Method,
         };
         option.AcceptOnlyFromAmong(nameof(DecodingMethod.JointBeam), nameof(DecodingMethod.CtcRescore));
         return option;
@@ -91,13 +140,13 @@ internal static class CommonOptions
 
     /// <summary>--partial-search; <paramref name="defaultValue"/>: listen spends its one stream's spare CPU on
     /// attention partials, the rest keep the library default (cheap CTC partials).</summary>
-    public static Option<PartialMethod> PartialSearch(PartialMethod? defaultValue = null) => new("--partial-search")
+    private static Option<PartialMethod> PartialSearch(PartialMethod? defaultValue = null) => new("--partial-search")
     {
         Description = "How each chunk's partial is found: CtcBeam (the CTC prefix beam search; cheapest), Attention (the attention decoder with CTC prefix scores, one hypothesis, over the segment so far; closer to the final when the CTC head is weak, costs a decoder pass per chunk) or FullContextAttention (the same over the segment encoded again without the chunk mask; costliest).",
         DefaultValueFactory = _ => defaultValue ?? new StreamingOptions().PartialSearch,
     };
 
-    public static Option<bool> FullContextFinals() => new("--full-context-finals")
+    private static Option<bool> FullContextFinals() => new("--full-context-finals")
     {
         Description = "Encode each finished segment again with full self-attention before its final search (finals as good as offline decoding); `--full-context-finals false`: finals read the partials' chunked encoder output. [default: true]",
         DefaultValueFactory = _ => new StreamingOptions().FullContextFinals,
@@ -106,15 +155,15 @@ internal static class CommonOptions
     /// <summary>The model path: "models/default" means the repository's shipped model wherever s2s runs from.</summary>
     public static string ResolveModel(string value) => value == "models/default" && !Directory.Exists(value) ? DefaultModel : value;
 
-    public static Recognizer LoadRecognizer(string model, DeviceChoice device)
+    /// <summary>Loads a model through <see cref="SpeechModels.Load"/> and says what was loaded on stderr.</summary>
+    public static ISpeechModel LoadModel(string model, DeviceChoice device)
     {
         string path = ResolveModel(model);
         if (model == "models/default" && !Directory.Exists(path))
             throw new CheckpointException(path, "no default model is installed yet: train one with `s2s train` and pass --model DIR");
-        var recognizer = Recognizer.Load(path, device);
-        string lm = (recognizer.LanguageModel is { } l ? $", {l.Order}-gram language model" : "")
-            + (recognizer.Lexicon is { } x ? $", lexicon of {x.Count:N0} words" : "");
-        Console.Error.WriteLine($"s2s: model {recognizer.Directory} ({recognizer.ParameterCount / 1e6:F1} M parameters{lm}) on {recognizer.DeviceName}");
-        return recognizer;
+        var loaded = SpeechModels.Load(path, device);
+        var info = loaded.Info;
+        Console.Error.WriteLine($"s2s: model {info.Path} ({info.Parameters / 1e6:F1} M parameters{(info.Extras.Length > 0 ? ", " + info.Extras : "")}) on {info.Device}");
+        return loaded;
     }
 }

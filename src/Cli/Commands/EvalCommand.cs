@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Seq2Seq.Audio;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Scoring;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Cli.Commands;
 
@@ -15,7 +15,7 @@ internal static class EvalCommand
         var model = CommonOptions.Model();
         var manifest = new Option<string>("--manifest") { Description = "Manifest to score (TSV: path, transcript, …).", Required = true };
         var output = new Option<string?>("--out", "-o") { Description = "Write 'path<TAB>hypothesis' lines here (paths as in the manifest)." };
-        var decoding = new CommonOptions.Decoding();
+        var decoding = new CommonOptions.Search(streaming: false);
         var batch = new Option<int>("--batch") { Description = "Utterances decoded together.", DefaultValueFactory = _ => 8 };
         var worst = new Option<int>("--worst") { Description = "Worst utterances to list.", DefaultValueFactory = _ => 5 };
         var device = CommonOptions.Device();
@@ -34,7 +34,7 @@ internal static class EvalCommand
                 Report(entries, entries.Select(e => given[e.Path]).ToArray(), "given hypotheses", null, parse.GetValue(worst));
                 return ExitCodes.Ok;
             }
-            using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
+            using var speech = CommonOptions.LoadModel(parse.GetValue(model)!, parse.GetValue(device));
             var options = decoding.Read(parse);
             var hyps = new string[entries.Count];
             double audioSeconds = 0, decodeSeconds = 0;
@@ -50,7 +50,7 @@ internal static class EvalCommand
                     audioSeconds += samples.Length / 16000.0;
                 }
                 var clock = Stopwatch.StartNew();
-                var results = recognizer.Recognize(audio, options);
+                var results = speech.Transcribe(audio, options);
                 decodeSeconds += clock.Elapsed.TotalSeconds;
                 for (int k = 0; k < group.Length; k++) hyps[group[k]] = results[k].Text;
                 done += group.Length;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Text;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Cli.Commands;
 
@@ -26,8 +26,7 @@ internal static class LmCommand
             if (n is < 2 or > NgramLm.MaxOrder) throw new ArgumentException($"--order: must be 2–{NgramLm.MaxOrder}, got {n}");
             if (parse.GetValue(minCount) < 1) throw new ArgumentException($"--min-count: must be at least 1, got {parse.GetValue(minCount)}");
             string modelDir = CommonOptions.ResolveModel(parse.GetValue(model)!);
-            using var recognizer = CommonOptions.LoadRecognizer(modelDir, Model.DeviceChoice.Cpu);
-            var tokenizer = recognizer.Tokenizer;
+            var (tokenizer, vocabSize) = NgramLmBuilder.ModelTokenizer(modelDir);
             var clock = Stopwatch.StartNew();
             // Token ids of each non-empty line of a text file, normalised as training and scoring normalise.
             IEnumerable<int[]> Sentences(string path)
@@ -46,7 +45,7 @@ internal static class LmCommand
                 if (sentences.Count % 10000 == 0) progress.Update($"lm: {sentences.Count:N0} sentences, {tokens:N0} tokens");
             }
             progress.Done();
-            var lm = NgramLmBuilder.Build(sentences, n, recognizer.Config.VocabSize, parse.GetValue(minCount));
+            var lm = NgramLmBuilder.Build(sentences, n, vocabSize, parse.GetValue(minCount));
             string outPath = parse.GetValue(output) ?? Path.Combine(modelDir, NgramLm.FileName);
             lm.Save(outPath);
             Console.WriteLine($"{outPath}: order {n}, {lm.Count:N0} entries from {sentences.Count:N0} sentences ({tokens:N0} tokens), " +

@@ -1,20 +1,10 @@
 using System.CommandLine;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Prometheus;
 using Seq2Seq.Audio;
-using Seq2Seq.Cli.Serve;
-using Seq2Seq.Model;
+using Seq2Seq.Service;
 
 namespace Seq2Seq.Cli.Commands;
 
-/// <summary><c>s2s serve</c>: the HTTP and WebSocket service (ASP.NET Core on the Generic Host).</summary>
+/// <summary><c>s2s serve</c>: the HTTP and WebSocket service of Seq2Seq.Service as a stand-alone server.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -36,11 +26,10 @@ internal static class ServeCommand
         { urls, model, device, apiKey, maxUpload, maxAudio, maxConcurrent, streamBatch, beam, timeout, idle };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
-            builder.Configuration.AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
             var flags = new Dictionary<string, string?>();
-            void Flag<T>(Option<T> option, string key) { if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } v) flags[$"Serve:{key}"] = v.ToString(); }
+            void Flag<T>(Option<T> option, string key) { if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } v) flags[$"{ServeOptions.Section}:{key}"] = v.ToString(); }
             Flag(model, nameof(ServeOptions.Model));
+            Flag(device, nameof(ServeOptions.Device));
             Flag(apiKey, nameof(ServeOptions.ApiKey));
             Flag(maxUpload, nameof(ServeOptions.MaxUploadMegabytes));
             Flag(maxAudio, nameof(ServeOptions.MaxAudioSeconds));
@@ -49,46 +38,15 @@ internal static class ServeCommand
             Flag(beam, nameof(ServeOptions.Beam));
             Flag(timeout, nameof(ServeOptions.RequestTimeoutSeconds));
             Flag(idle, nameof(ServeOptions.StreamIdleSeconds));
-            builder.Configuration.AddInMemoryCollection(flags);
-            var options = (builder.Configuration.GetSection("Serve").Get<ServeOptions>() ?? new ServeOptions()).Validated();
+            var configuration = SpeechServer.Configuration(flags);
+            var options = SpeechServer.Options(configuration);
 
             var (addresses, warnings) = CheckUrls(parse.GetValue(urls)!, options.ApiKey is not null);   // before the model loads: fail fast
             foreach (string w in warnings) Console.Error.WriteLine($"s2s: warning: {w}");
             AudioSpool.DeleteAbandoned();                   // uploads left behind by a server that crashed
             // The model loads before the server listens: a bad path fails the start with the usual one-line error.
-            var recognizer = CommonOptions.LoadRecognizer(options.Model, parse.GetValue(device));
-            recognizer.StreamBatch = options.StreamBatch;
-            var service = new SpeechService(options, recognizer);
-            builder.WebHost.UseUrls(addresses);
-            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadMegabytes * 1024L * 1024);
-            builder.Host.UseSystemd();
-            builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownSeconds));
-            builder.Services.AddSingleton(service);
-            builder.Services.AddRequestTimeouts(t => t.AddPolicy("transcription", new RequestTimeoutPolicy
-            {
-                Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds), TimeoutStatusCode = 408,
-                WriteTimeoutResponse = http => TranscriptionEndpoint.WriteErrorAsync(http, 408,
-                    $"the request took longer than the server's limit of {options.RequestTimeoutSeconds} s", "timeout"),
-            }));
-            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-
-            await using var app = builder.Build();
-            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
-            app.Use((http, next) => Authorize(http, next, options.ApiKey));
-            app.UseHttpMetrics();
-            app.UseRequestTimeouts();
-            app.MapGet("/healthz", () => Results.Text("ok\n"));
-            app.MapGet("/readyz", (SpeechService s) => s.Ready ? Results.Text("ready\n") : Results.Text("warming up\n", statusCode: 503));
-            app.MapMetrics("/metrics");
-            app.MapPost("/v1/audio/transcriptions", TranscriptionEndpoint.HandleAsync).WithRequestTimeout("transcription").DisableAntiforgery();
-            app.MapMethods("/v1/audio/transcriptions", ["GET", "HEAD", "PUT", "PATCH", "DELETE"], TranscriptionEndpoint.MethodNotAllowed);
-            app.Map("/v1/listen", ListenEndpoint.HandleAsync);
-
-            await app.StartAsync(token);
-            Console.Error.WriteLine($"s2s: serving on {string.Join(", ", app.Urls)}");
-            await Task.Run(service.WarmUp, token);
-            await app.WaitForShutdownAsync(token);
-            service.Dispose();
+            using var speech = CommonOptions.LoadModel(options.Model, options.Device);
+            await SpeechServer.RunAsync(configuration, speech, addresses, Console.Error, token);
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -125,14 +83,5 @@ internal static class ServeCommand
                     (hasApiKey ? "" : " (no --api-key is set)"));
         }
         return (list, warnings);
-    }
-
-    /// <summary>With an API key set, everything but the health probes needs <c>Authorization: Bearer KEY</c> (401 otherwise).</summary>
-    private static Task Authorize(HttpContext http, RequestDelegate next, string? key)
-    {
-        if (string.IsNullOrEmpty(key) || http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz")
-            || http.Request.Headers.Authorization.ToString() == $"Bearer {key}")
-            return next(http);
-        return TranscriptionEndpoint.WriteErrorAsync(http, 401, "missing or wrong API key: send Authorization: Bearer KEY", "unauthorized");
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Seq2Seq.Cli.Queue;
+using Seq2Seq.Service;
 using StackExchange.Redis;
 
 namespace Seq2Seq.Cli.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Seq2Seq.Model;
-using Seq2Seq.Model.Training;
+using Seq2Seq.Training;
 
 namespace Seq2Seq.Cli.Commands;
 

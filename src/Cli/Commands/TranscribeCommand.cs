@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using Seq2Seq.Audio;
 using Seq2Seq.Model;
 using Seq2Seq.Pipeline;
@@ -13,8 +12,6 @@ internal enum TranscriptFormat { Txt, Tsv, Json, Jsonl, Srt, Vtt }
 /// <summary><c>s2s transcribe FILES/GLOBS...</c>: files through the streaming pipeline, several at a time.</summary>
 internal static class TranscribeCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create()
     {
         var files = new Argument<string[]>("files") { Description = "Audio files or globs (dir/*.wav): WAV, or any format ffmpeg reads.", Arity = ArgumentArity.OneOrMore };
@@ -26,14 +23,7 @@ internal static class TranscribeCommand
         };
         var outDir = new Option<string?>("--out", "-o") { Description = "Write one file per input here (NAME.txt/.tsv/.json/.jsonl/.srt/.vtt) instead of stdout." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files transcribed at once.", DefaultValueFactory = _ => 2 };
-        var beam = new Option<int>("--beam", "-b") { Description = "Hypotheses kept by the CTC prefix beam search and by the final search at each segment's end.", DefaultValueFactory = _ => new StreamingOptions().BeamSize };
-        var ctcWeight = new Option<double>("--ctc-weight") { Description = "Weight of CTC scores in the final search (0–1).", DefaultValueFactory = _ => new StreamingOptions().CtcWeight };
-        var lmWeight = CommonOptions.LmWeight();
-        var unknownWord = CommonOptions.UnknownWordPenalty();
-        var chunk = new Option<int>("--chunk-ms") { Description = "Encoder chunk in milliseconds (multiple of 40).", DefaultValueFactory = _ => new StreamingOptions().ChunkFrames * 40 };
-        var final = CommonOptions.FinalSearch();
-        var fullContext = CommonOptions.FullContextFinals();
-        var gate = new Option<bool>("--voice-gate") { Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]", DefaultValueFactory = _ => true };
+        var streaming = new CommonOptions.Streaming();
         var untrusted = new Option<bool>("--untrusted")
         {
             Description = "The files come from someone else: ffmpeg reads each file only (file protocol, audio demuxers only: " +
@@ -41,29 +31,27 @@ internal static class TranscribeCommand
         };
         var device = CommonOptions.Device();
         var command = new Command("transcribe", "Transcribe audio files (segments end at pauses); text on stdout, progress on stderr.")
-        { files, model, format, outDir, jobs, beam, ctcWeight, lmWeight, unknownWord, chunk, final, fullContext, gate, untrusted, device };
+        { files, model, format, outDir, jobs };
+        streaming.AddTo(command);
+        command.Options.Add(untrusted);
+        command.Options.Add(device);
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             var (paths, missing) = Expand(parse.GetValue(files)!);
             foreach (string m in missing) Console.Error.WriteLine($"s2s: error: {m}: file not found");
-            var options = new StreamingOptions
-            {
-                BeamSize = parse.GetValue(beam), CtcWeight = parse.GetValue(ctcWeight), LmWeight = parse.GetValue(lmWeight),
-                UnknownWordPenalty = parse.GetValue(unknownWord), ChunkFrames = Math.Max(1, parse.GetValue(chunk) / 40),
-                FinalSearch = parse.GetValue(final), FullContextFinals = parse.GetValue(fullContext), VoiceGate = parse.GetValue(gate),
-            }.Validated();
+            var options = streaming.Read(parse);
             int parallel = parse.GetValue(jobs);
             if (parallel < 1) throw new ArgumentException($"--jobs: must be at least 1, got {parallel}");
             var fmt = parse.GetValue(format);
             string? dir = parse.GetValue(outDir);
             if (dir is not null) RefuseCollisions(paths, fmt);
-            using var recognizer = CommonOptions.LoadRecognizer(parse.GetValue(model)!, parse.GetValue(device));
+            using var speech = CommonOptions.LoadModel(parse.GetValue(model)!, parse.GetValue(device));
             if (dir is not null) Directory.CreateDirectory(dir);
             var progress = new FilesProgress(paths.Count);
             var jsonArray = new List<object>();
             int failed = missing.Count;
             var audio = new AudioSourceOptions { Untrusted = parse.GetValue(untrusted) };
-            await foreach (var file in FileTranscriber.RunAsync(paths, recognizer, options, parallel, progress.Finished, audio, token))
+            await foreach (var file in FileTranscriber.RunAsync(paths, speech, options, parallel, progress.Finished, audio, token))
             {
                 if (file.Error is not null)
                 {
@@ -71,13 +59,13 @@ internal static class TranscribeCommand
                     failed++;
                     continue;
                 }
-                var json = Json(file);
+                var json = TranscriptJson.File(file);
                 string rendered = fmt switch
                 {
                     TranscriptFormat.Tsv => $"{file.Path}\t{file.Text}\n",
-                    TranscriptFormat.Json when dir is not null => JsonSerializer.Serialize(json, Indented) + "\n",
+                    TranscriptFormat.Json when dir is not null => TranscriptJson.SerializeIndented(json) + "\n",
                     TranscriptFormat.Json => "",
-                    TranscriptFormat.Jsonl => JsonSerializer.Serialize(json) + "\n",
+                    TranscriptFormat.Jsonl => TranscriptJson.Serialize(json) + "\n",
                     TranscriptFormat.Srt => Subtitles.Srt(file.ToTranscript()),
                     TranscriptFormat.Vtt => Subtitles.Vtt(file.ToTranscript()),
                     _ => file.Text + "\n",
@@ -97,7 +85,7 @@ internal static class TranscribeCommand
                     Console.Write(rendered);
             }
             progress.Done();
-            if (fmt == TranscriptFormat.Json && dir is null) Console.WriteLine(JsonSerializer.Serialize(jsonArray, Indented));
+            if (fmt == TranscriptFormat.Json && dir is null) Console.WriteLine(TranscriptJson.SerializeIndented(jsonArray));
             return failed > 0 ? ExitCodes.InputError : ExitCodes.Ok;
         }, ct));
         return command;
@@ -127,17 +115,6 @@ internal static class TranscribeCommand
         }
         finally { File.Delete(temp); }
     }
-
-    private static object Json(FileTranscript file) => new
-    {
-        path = file.Path, text = file.Text, duration = Math.Round(file.Duration.TotalSeconds, 3),
-        confidence = file.ToTranscript().Confidence,
-        segments = file.Segments.Select(s => new
-        {
-            start = Math.Round(s.Start.TotalSeconds, 3), end = Math.Round(s.End.TotalSeconds, 3), text = s.Text, confidence = s.Confidence,
-            words = s.Words.Select(w => new { word = w.Text, start = Math.Round(w.Start.TotalSeconds, 3), end = Math.Round(w.End.TotalSeconds, 3), confidence = w.Confidence }),
-        }),
-    };
 
     /// <summary>Arguments as files: a path as given, or a glob in its last component (dir/*.wav), sorted. Arguments that
     /// name nothing are returned as missing.</summary>

@@ -4,7 +4,7 @@ namespace Seq2Seq.Model.Decoding;
 
 /// <summary>
 /// A token n-gram language model in backoff form (like ARPA): log P(w | h) = stored log-probability of (h, w) if the
-/// n-gram is stored, else backoff(h) + log P(w | h without its first token). Built by <see cref="Training.NgramLmBuilder"/>
+/// n-gram is stored, else backoff(h) + log P(w | h without its first token). Built by Seq2Seq.Training's <c>NgramLmBuilder</c>
 /// (interpolated Kneser–Ney); used for shallow fusion in beam search. Tokens are the model's ids (&lt; 512); the sentence
 /// start and end are both <see cref="SpeechModel.SosEos"/>. File: <c>lm.bin</c> in the model directory.
 /// </summary>

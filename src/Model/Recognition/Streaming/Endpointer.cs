@@ -1,0 +1,34 @@
+namespace Seq2Seq.Model;
+
+/// <summary>What ends a segment at an encoder frame.</summary>
+internal enum Endpoint { None, Pause, TooLong }
+
+/// <summary>
+/// Applies <see cref="EndpointRules"/> frame by frame to a segment that has words: a pause is enough trailing CTC blanks,
+/// or (voice gate on) speech heard before the last <see cref="EndpointRules.SilenceMilliseconds"/> and none within them;
+/// too long is <see cref="EndpointRules.MaxSegmentSeconds"/> of encoder frames.
+/// </summary>
+internal sealed class Endpointer(EndpointRules rules, double framesPerSecond, bool voiceGate)
+{
+    private readonly int _silenceFrames = (int)Math.Ceiling(rules.SilenceMilliseconds / 1000.0 * framesPerSecond);
+    private readonly int _maxFrames = (int)(rules.MaxSegmentSeconds * framesPerSecond);
+
+    /// <summary>CTC blanks since the last non-blank frame.</summary>
+    public int TrailingBlanks { get; private set; }
+
+    /// <summary>Counts one encoder frame whose best CTC token is (not) blank.</summary>
+    public void Observe(bool blank) => TrailingBlanks = blank ? TrailingBlanks + 1 : 0;
+
+    /// <summary>Forgets the trailing blanks (a new segment starts).</summary>
+    public void Reset() => TrailingBlanks = 0;
+
+    /// <summary>Whether the segment of <paramref name="frames"/> encoder frames from <paramref name="start"/> ends now;
+    /// <paramref name="hasSpeech"/> says whether the voice detector heard speech under encoder frames [from, to).</summary>
+    public Endpoint Check(long start, int frames, Func<long, long, bool> hasSpeech)
+    {
+        long now = start + frames;
+        if (TrailingBlanks >= _silenceFrames || (voiceGate && hasSpeech(start, now - _silenceFrames) && !hasSpeech(now - _silenceFrames, now)))
+            return Endpoint.Pause;
+        return frames >= _maxFrames ? Endpoint.TooLong : Endpoint.None;
+    }
+}

@@ -1,0 +1,52 @@
+using Seq2Seq.Model.Decoding;
+
+namespace Seq2Seq.Model;
+
+/// <summary>Streaming recognition settings (chunking, search, endpointing).</summary>
+public sealed record StreamingOptions
+{
+    /// <summary>Encoder frames per chunk (40 ms each): partial results come once per chunk. Default: 8 (320 ms).</summary>
+    public int ChunkFrames { get; init; } = 8;
+
+    /// <summary>Chunks of history each chunk attends to (bounds memory and latency on long streams). Default: 8.</summary>
+    public int LeftChunks { get; init; } = 8;
+
+    /// <summary>The search that finalises a segment at an endpoint, and its beam for the partials' CTC prefix beam
+    /// search. Its <see cref="DecodeOptions.Method"/> is <see cref="DecodingMethod.JointBeam"/> (attention beam search
+    /// with CTC prefix scores, as offline decoding) or <see cref="DecodingMethod.CtcRescore"/> (the partials' CTC n-best
+    /// rescored by the attention decoder: cheaper, and as good only when the CTC head is); it runs over the encoder
+    /// output chosen by <see cref="FullContextFinals"/>. Default: <see cref="DecodeOptions"/>' defaults (JointBeam, beam 8,
+    /// CTC weight 0.3, LM weight 0.2, unknown-word penalty 1).</summary>
+    public DecodeOptions Search { get; init; } = new();
+
+    /// <summary>How each chunk's partial is found (<see cref="PartialMethod"/>). Default: CtcBeam.</summary>
+    public PartialMethod PartialSearch { get; init; } = PartialMethod.CtcBeam;
+
+    /// <summary>Encode each finished segment again with unrestricted self-attention before the final search: a second
+    /// pass over at most <see cref="EndpointRules.MaxSegmentSeconds"/> of features, so that finals see the whole segment as offline
+    /// decoding does (partials keep the chunked, cached encoder). false: finals read the partials' chunked encoder
+    /// output. Default: true.</summary>
+    public bool FullContextFinals { get; init; } = true;
+
+    /// <summary>Gate recognition with the voice activity detector: no partials before it hears speech, words it heard
+    /// nothing under are dropped from finals, and its silence ends a segment too. Default: true.</summary>
+    public bool VoiceGate { get; init; } = true;
+
+    /// <summary>When a segment ends (<see cref="EndpointRules"/>).</summary>
+    public EndpointRules Endpoints { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for out-of-range values.</summary>
+    public StreamingOptions Validated()
+    {
+        if (ChunkFrames is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(ChunkFrames), ChunkFrames, "must be 1–64");
+        if (LeftChunks is < 0 or > 256) throw new ArgumentOutOfRangeException(nameof(LeftChunks), LeftChunks, "must be 0–256");
+        ArgumentNullException.ThrowIfNull(Search);
+        ArgumentNullException.ThrowIfNull(Endpoints);
+        Search.Validated();
+        if (Search.Method is not (DecodingMethod.JointBeam or DecodingMethod.CtcRescore))
+            throw new ArgumentOutOfRangeException(nameof(Search), Search.Method, "the final search must be JointBeam or CtcRescore");
+        if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam, Attention or FullContextAttention");
+        Endpoints.Validated();
+        return this;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Seq2Seq.Model;
+
+/// <summary>Binds TorchSharp's native calls through libs2s_torchshim.so, which delays the release of TorchSharp scalars:
+/// TorchSharp 0.107 does not keep a Scalar alive across the native call that reads it, so a collection on another
+/// thread could free it mid-call (src/Model/Runtime/Native/scalar_release.c says more).</summary>
+internal static class TorchNative
+{
+    private const string Shim = "libs2s_torchshim.so";
+
+    /// <summary>Whether libLibTorchSharp.so was bound through the shim (false where it was not built: not Linux).</summary>
+    public static bool ShimLoaded { get; private set; }
+
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255", Justification = "The resolver must be set before TorchSharp binds its first native call.")]
+    internal static void Install() => NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, Resolve);
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        string shim = Path.Combine(AppContext.BaseDirectory, Shim);
+        if (name != "LibTorchSharp" || !File.Exists(shim)) return IntPtr.Zero;   // zero: the runtime's usual probing
+        var handle = NativeLibrary.Load(shim);
+        ShimLoaded = true;
+        return handle;
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Seq2Seq.Model;
+
+namespace Seq2Seq.Service;
+
+/// <summary>
+/// Hosts Seq2Seq transcription in any ASP.NET Core app: <c>builder.Services.AddSeq2SeqSpeech(builder.Configuration)</c>,
+/// then <c>app.MapSeq2SeqSpeech()</c>.
+/// </summary>
+public static class SpeechServiceExtensions
+{
+    /// <summary>
+    /// Registers the speech service: <see cref="ServeOptions"/> bound from section "Serve" of <paramref name="configuration"/>
+    /// and validated when the host starts, the model (<see cref="SpeechModels.Load"/> of <see cref="ServeOptions.Model"/>,
+    /// unless an <see cref="ISpeechModel"/> is registered already), its metrics on a registry of its own, the
+    /// transcription request timeout, and the warm-up after start (/readyz says ready once it is done).
+    /// </summary>
+    public static IServiceCollection AddSeq2SeqSpeech(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ServeOptions>().Bind(configuration.GetSection(ServeOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServeOptions>, ServeOptionsValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ServeOptions>>().Value;
+            return SpeechModels.Load(options.Model, options.Device);
+        });
+        services.TryAddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+        services.TryAddSingleton<SpeechMetrics>();
+        services.TryAddSingleton<SpeechService>();
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<ServeOptions>>((timeouts, serve) =>
+        {
+            int seconds = serve.Value.RequestTimeoutSeconds;
+            timeouts.AddPolicy(TranscriptionEndpoint.TimeoutPolicy, new RequestTimeoutPolicy
+            {
+                Timeout = TimeSpan.FromSeconds(seconds), TimeoutStatusCode = 408,
+                WriteTimeoutResponse = http => TranscriptionEndpoint.WriteErrorAsync(http, 408,
+                    $"the request took longer than the server's limit of {seconds} s", "timeout"),
+            });
+        });
+        services.AddHostedService<WarmUp>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the endpoints — <c>POST /v1/audio/transcriptions</c> (OpenAI-style), the <c>/v1/listen</c> WebSocket,
+    /// <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> — and the middleware they need: WebSockets, the API key
+    /// (<see cref="ServeOptions.ApiKey"/>: every path but the health probes), HTTP metrics and request timeouts.
+    /// </summary>
+    public static WebApplication MapSeq2SeqSpeech(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<IOptions<ServeOptions>>();
+        var registry = app.Services.GetRequiredService<SpeechMetrics>().Registry;
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.Use((http, next) => Authorize(http, next, options.Value.ApiKey));
+        app.UseHttpMetrics(o => o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(registry)));
+        app.UseRequestTimeouts();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (SpeechService s) => s.Ready ? Results.Text("ready\n") : Results.Text("warming up\n", statusCode: 503));
+        app.MapMetrics("/metrics", registry);
+        app.MapPost("/v1/audio/transcriptions", TranscriptionEndpoint.HandleAsync).WithRequestTimeout(TranscriptionEndpoint.TimeoutPolicy).DisableAntiforgery();
+        app.MapMethods("/v1/audio/transcriptions", ["GET", "HEAD", "PUT", "PATCH", "DELETE"], TranscriptionEndpoint.MethodNotAllowed);
+        app.Map("/v1/listen", ListenEndpoint.HandleAsync);
+        return app;
+    }
+
+    /// <summary>With an API key set, everything but the health probes needs <c>Authorization: Bearer KEY</c> (401 otherwise).</summary>
+    private static Task Authorize(HttpContext http, RequestDelegate next, string? key)
+    {
+        if (string.IsNullOrEmpty(key) || http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz")
+            || http.Request.Headers.Authorization.ToString() == $"Bearer {key}")
+            return next(http);
+        return TranscriptionEndpoint.WriteErrorAsync(http, 401, "missing or wrong API key: send Authorization: Bearer KEY", "unauthorized");
+    }
+
+    /// <summary><see cref="ServeOptions.Problems"/> as options validation.</summary>
+    private sealed class ServeOptionsValidator : IValidateOptions<ServeOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ServeOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+
+    /// <summary>Runs one second of audio through the model once the host has started.</summary>
+    private sealed class WarmUp(SpeechService service) : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(service.WarmUp, stoppingToken);
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Seq2Seq.Model;
+
+namespace Seq2Seq.Service;
+
+/// <summary>Hosts a Redis queue worker in any Generic Host: <c>builder.Services.AddSeq2SeqWorker(builder.Configuration)</c>.</summary>
+public static class SpeechWorkerExtensions
+{
+    /// <summary>Registers <see cref="SpeechWorker"/> with <see cref="WorkerOptions"/> bound from section "Worker" (validated
+    /// when the host starts) and the model (<see cref="SpeechModels.Load"/> of <see cref="WorkerOptions.Model"/>, unless an
+    /// <see cref="ISpeechModel"/> is registered already).</summary>
+    public static IServiceCollection AddSeq2SeqWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section))
+            .Validate(o => !o.Problems().Any(), "invalid Worker settings").ValidateOnStart();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            return SpeechModels.Load(options.Model, options.Device);
+        });
+        services.AddHostedService(sp => new SpeechWorker(sp.GetRequiredService<IOptions<WorkerOptions>>(), sp.GetRequiredService<ISpeechModel>()));
+        return services;
+    }
+}

@@ -1,0 +1,81 @@
+using Seq2Seq.Audio;
+using Seq2Seq.Features;
+using Seq2Seq.Model;
+
+namespace Seq2Seq.Training;
+
+/// <summary>
+/// Plans an epoch (which utterances, at which speed, in which length-bucketed batches) and builds each batch's
+/// features. Everything random derives from (seed, epoch, utterance), so an epoch is the same however it is resumed.
+/// </summary>
+internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyList<double> weights, TrainOptions options)
+{
+    private static readonly double[] Speeds = [0.9, 1.0, 1.1];
+
+    internal sealed record Item(Utterance Utterance, double Speed, int Seed);
+
+    public List<Item[]> Plan(int epoch)
+    {
+        var rng = new Random(Seeds.Mix(options.Seed, epoch));
+        var items = new List<Item>();
+        for (int i = 0; i < corpus.Count; i++)
+        {
+            double w = weights[i];
+            int copies = (int)w + (rng.NextDouble() < w - (int)w ? 1 : 0);
+            for (int c = 0; c < copies; c++)
+                items.Add(new Item(corpus[i], options.SpeedPerturbation ? Speeds[rng.Next(3)] : 1.0, rng.Next()));
+        }
+        // Length buckets: sort by frames (random tie-break), cut greedily at the frame budget, shuffle the batches.
+        var sorted = items.OrderBy(it => Frames(it)).ThenBy(_ => rng.Next()).ToList();
+        var batches = new List<Item[]>();
+        var current = new List<Item>();
+        foreach (var it in sorted)
+        {
+            long longest = Math.Max(current.Count > 0 ? Frames(current[^1]) : 0, Frames(it));
+            if (current.Count > 0 && longest * (current.Count + 1) > options.BatchFrames) { batches.Add([.. current]); current.Clear(); }
+            current.Add(it);
+        }
+        if (current.Count > 0) batches.Add([.. current]);
+        return batches.OrderBy(_ => rng.Next()).ToList();
+    }
+
+    private static long Frames(Item it) => (long)(it.Utterance.Samples.Length / it.Speed) / 160 + 1;
+
+    public Batch Build(Item[] items, ModelConfig config)
+    {
+        var extractor = new LogMelSpectrogram(config.Features);
+        int bins = config.Features.MelBins;
+        var feats = new List<FeatureChunk>(items.Length);
+        double seconds = 0;
+        foreach (var it in items)
+        {
+            var rng = new Random(it.Seed);
+            var audio = CorpusLoader.ToFloats(it.Utterance.Samples);
+            if (it.Speed != 1.0)
+            {
+                // Playing at speed f: treat the samples as recorded at 16000·f Hz and resample to 16 kHz.
+                var r = new Resampler((int)Math.Round(16000 * it.Speed), 16000);
+                audio = [.. r.Process(audio), .. r.Flush()];
+            }
+            if (rng.NextDouble() < options.NoiseProbability) NoiseMixer.Mix(audio, rng);
+            var f = extractor.Compute(audio);
+            FeatureNormalizer.Apply(f.Data, config.Features.Normalization);
+            SpecAugment.Apply(f.Data, f.Frames, bins, options, rng);
+            feats.Add(f);
+            seconds += audio.Length / 16000.0;
+        }
+        int b = items.Length, t = Math.Max(ConvSubsampling.ReceptiveField, feats.Max(f => f.Frames));
+        int u = items.Max(it => it.Utterance.Tokens.Length);
+        var data = new float[b * t * bins];
+        var targets = new long[b * u];
+        Array.Fill(targets, -1);
+        for (int i = 0; i < b; i++)
+        {
+            feats[i].Data.CopyTo(data, i * t * bins);
+            var tokens = items[i].Utterance.Tokens;
+            for (int k = 0; k < tokens.Length; k++) targets[i * u + k] = tokens[k];
+        }
+        return new Batch(data, feats.Select(f => (long)Math.Max(f.Frames, ConvSubsampling.ReceptiveField)).ToArray(), targets,
+            items.Select(it => (long)it.Utterance.Tokens.Length).ToArray(), b, t, u, seconds);
+    }
+}
