@@ -57,11 +57,12 @@ public sealed class ServiceFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>What the library makes of a file with the server's default search: the server must answer the same.</summary>
-    public async Task<FileTranscript> ExpectedAsync(string file)
+    /// <summary>What the library makes of a file with <paramref name="options"/> (default: the server's search): the
+    /// service must answer the same.</summary>
+    public async Task<FileTranscript> ExpectedAsync(string file, StreamingOptions? options = null)
     {
         using var model = SpeechModels.Load(Model, DeviceChoice.Cpu);
-        return await FileTranscriber.TranscribeAsync(new FileAudioSource(file), model, new ServeOptions().Streaming, CancellationToken.None);
+        return await FileTranscriber.TranscribeAsync(new FileAudioSource(file), model, options ?? new ServeOptions().Streaming, CancellationToken.None);
     }
 
     /// <summary>Hosts the speech service in this process with the tiny model and settings of section Serve (name, value),

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Seq2Seq.Cli.Tests;
+namespace Seq2Seq.TestSupport;
 
 /// <summary>A real redis-server on a free loopback port, persistence on (append-only file, fsync always), restartable
 /// on the same port and data directory.</summary>
