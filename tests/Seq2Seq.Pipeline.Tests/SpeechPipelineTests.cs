@@ -145,12 +145,17 @@ public sealed class ReadmeSnippetTests(SmallModelFixture small) : IClassFixture<
     public async Task ReadmeSnippet_CompilesAndRuns()
     {
         var output = new StringWriter();
-        // --- README snippet (paths replaced) ---
-        using var recognizer = SpeechModels.Load(small.Model);
-        await foreach (var update in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), recognizer))
+        // --- README snippet (paths replaced, Console → output) ---
+        using var model = SpeechModels.Load(small.Model);             // any model path; CheckpointException names a bad one
+        await foreach (var update in SpeechPipeline.RunAsync(new FileAudioSource(small.Speech), model))
             output.WriteLine($"{(update.IsFinal ? "final" : "partial")} {update.Start}-{update.End}: {update.Text}");
+
+        float[] samples = await FileAudioSource.ReadModelRateAsync(small.Speech);  // 16 kHz mono
+        var whole = model.Transcribe(samples);                                    // offline: text, words with times, confidence
         // ---
         Assert.All(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Matches("^(final|partial) ", l));
+        Assert.Contains("final", output.ToString());
+        Assert.InRange(whole.Confidence, 0f, 1f);
     }
 }
 
