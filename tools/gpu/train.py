@@ -166,7 +166,8 @@ class SpeechModel(nn.Module):
         inputs = torch.cat([torch.full((b, 1), SOS_EOS, device=targets.device, dtype=torch.long), ctc_targets], 1)
         positions = torch.arange(targets.shape[1] + 1, device=targets.device)[None]
         output = torch.cat([targets, torch.full((b, 1), IGNORE, device=targets.device, dtype=torch.long)], 1)
-        output = output.masked_fill(positions == target_lengths[:, None], SOS_EOS).masked_fill(output < 0, IGNORE)
+        output = output.masked_fill(positions == target_lengths[:, None], SOS_EOS)   # eos after the last token
+        output = output.masked_fill(output < 0, IGNORE)                                    # then padding (not the eos)
         memory_mask = attention_mask(encoded.shape[1], enc_lengths, 0, -1, encoded.device)
         logits = self.decoder(inputs, encoded, memory_mask).float()
         att = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), output.reshape(-1), ignore_index=IGNORE,

@@ -3,36 +3,6 @@ using Seq2Seq.Features;
 
 namespace Seq2Seq.Model;
 
-/// <summary>Which tokenizer turns text into model tokens.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TokenizerKind>))]
-public enum TokenizerKind
-{
-    /// <summary>Letters, apostrophe and space: no training needed, fine for small vocabularies (digits, commands).</summary>
-    Characters,
-    /// <summary>A SentencePiece unigram/BPE model (file in the model directory) through Microsoft.ML.Tokenizers.</summary>
-    SentencePiece,
-}
-
-/// <summary>Encoder architecture.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<EncoderKind>))]
-public enum EncoderKind
-{
-    /// <summary>Convolutional ×4 subsampling and Transformer blocks (chunk-limited attention possible: streams).</summary>
-    Transformer,
-    /// <summary>Pyramidal bidirectional LSTM (Chan et al. 2016, "Listen, Attend and Spell"): two layers that halve time, then plain BiLSTM layers. Offline only.</summary>
-    PyramidalLstm,
-}
-
-/// <summary>Decoder architecture.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DecoderKind>))]
-public enum DecoderKind
-{
-    /// <summary>Transformer decoder with a key/value cache.</summary>
-    Transformer,
-    /// <summary>LSTM decoder with location-aware attention (Chorowski et al. 2015).</summary>
-    Lstm,
-}
-
 /// <summary>
 /// The architecture record, saved as <c>config.json</c> beside the weights: everything that shapes the tensors, the
 /// front end, and the tokenizer. Decoding options are never saved here.
