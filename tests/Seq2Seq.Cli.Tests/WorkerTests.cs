@@ -180,6 +180,7 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
         {
             await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint))
                 await Until(async () => (await connection.GetDatabase().StreamPendingAsync("s2s:jobs", "workers")).PendingMessageCount > 0, "no worker took the job");
+            await Task.Delay(1500);                                        // past the job's checks (EXISTS, XPENDING): transcribing
             await redis.StopAsync();                                       // an outage longer than the claim timeout
             await Task.Delay(3000);
             await redis.RestartAsync();
