@@ -5,9 +5,10 @@ using Seq2Seq.Model.Decoding;
 namespace Seq2Seq.Pipeline;
 
 /// <summary>
-/// The one JSON shape of transcripts, serialised here for every front end: a file's transcript (transcribe's json and
-/// jsonl) and a streaming update or session event (listen's jsonl, the WebSocket's events). Names are snake_case, times
-/// are seconds rounded to the millisecond, confidences 0–1; words carry their own times and confidence.
+/// The JSON shapes of transcripts, all made here: a file's transcript (transcribe's json and jsonl), a streaming update
+/// or session event (listen's jsonl, the WebSocket's events), and OpenAI's shapes for the HTTP endpoint's json and
+/// verbose_json (their contract is OpenAI's). Names are snake_case, times are seconds rounded to the millisecond,
+/// confidences 0–1; words carry their own times and confidence.
 /// </summary>
 public static class TranscriptJson
 {
@@ -32,6 +33,22 @@ public static class TranscriptJson
 
     /// <summary>A word: word, start, end, confidence.</summary>
     public static object Word(WordInfo w) => new { word = w.Text, start = Seconds(w.Start), end = Seconds(w.End), confidence = w.Confidence };
+
+    /// <summary>OpenAI's <c>json</c> response: the text only.</summary>
+    public static object OpenAi(FileTranscript file) => new { text = file.Text };
+
+    /// <summary>OpenAI's <c>verbose_json</c> response: segments (with avg_logprob from the confidence) and words with times.</summary>
+    public static object OpenAiVerbose(FileTranscript file) => new
+    {
+        task = "transcribe", language = "english", duration = Seconds(file.Duration), text = file.Text,
+        segments = file.Segments.Select((s, i) => new
+        {
+            id = i, seek = 0, start = Seconds(s.Start), end = Seconds(s.End), text = s.Text,
+            tokens = Array.Empty<int>(), temperature = 0.0, avg_logprob = Math.Round(Math.Log(Math.Max(1e-6, s.Confidence)), 4),
+            compression_ratio = 1.0, no_speech_prob = 0.0,
+        }),
+        words = file.Segments.SelectMany(s => s.Words).Select(w => new { word = w.Text, start = Seconds(w.Start), end = Seconds(w.End) }),
+    };
 
     /// <summary>A time in seconds, rounded to the millisecond.</summary>
     public static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);

@@ -109,8 +109,8 @@ internal static class TranscriptionEndpoint
             "text" => Results.Text(result.Text + "\n", "text/plain; charset=utf-8"),
             "srt" => Results.Text(Subtitles.Srt(result.ToTranscript()), "application/x-subrip; charset=utf-8"),
             "vtt" => Results.Text(Subtitles.Vtt(result.ToTranscript()), "text/vtt; charset=utf-8"),
-            "verbose_json" => Results.Json(Verbose(result)),
-            _ => Results.Json(new { text = result.Text }),
+            "verbose_json" => Results.Json(TranscriptJson.OpenAiVerbose(result)),
+            _ => Results.Json(TranscriptJson.OpenAi(result)),
         };
     }
 
@@ -131,21 +131,6 @@ internal static class TranscriptionEndpoint
     private static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 122 || e.Message.Contains("No space left", StringComparison.Ordinal);
 
     /// <summary>OpenAI's verbose_json: segments with times and log-probabilities, and words with times.</summary>
-    private static object Verbose(FileTranscript result) => new
-    {
-        task = "transcribe", language = "english", duration = Math.Round(result.Duration.TotalSeconds, 3), text = result.Text,
-        segments = result.Segments.Select((s, i) => new
-        {
-            id = i, seek = 0, start = Math.Round(s.Start.TotalSeconds, 3), end = Math.Round(s.End.TotalSeconds, 3), text = s.Text,
-            tokens = Array.Empty<int>(), temperature = 0.0, avg_logprob = Math.Round(Math.Log(Math.Max(1e-6, s.Confidence)), 4),
-            compression_ratio = 1.0, no_speech_prob = 0.0,
-        }),
-        words = result.Segments.SelectMany(s => s.Words).Select(w => new
-        {
-            word = w.Text, start = Math.Round(w.Start.TotalSeconds, 3), end = Math.Round(w.End.TotalSeconds, 3),
-        }),
-    };
-
     public static IResult Error(int status, string message, string? param, string code) =>
         Results.Json(new { error = new { message, type = status >= 500 ? "server_error" : "invalid_request_error", param, code } },
             statusCode: status);
