@@ -1,0 +1,49 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model.Whisper;
+
+/// <summary>
+/// Whisper's multi-head attention (OpenAI's <c>MultiHeadAttention</c>): query, key (no bias), value and out projections;
+/// queries and keys are each scaled by (D/H)^-¼ before their product, the softmax runs in float32.
+/// </summary>
+internal sealed class WhisperAttention : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
+{
+    private readonly Linear query, key, value, @out;
+    private readonly int _heads;
+
+    public WhisperAttention(string name, int state, int heads) : base(name)
+    {
+        _heads = heads;
+        query = nn.Linear(state, state);
+        key = nn.Linear(state, state, hasBias: false);
+        value = nn.Linear(state, state);
+        @out = nn.Linear(state, state);
+        RegisterComponents();
+    }
+
+    // x: (B, T, D), xa: (B, S, D) for cross-attention or null, mask: additive (T, T) or null -> (B, T, D)
+    public override Tensor forward(Tensor x, Tensor? xa, Tensor? mask)
+    {
+        var (k, v) = KeysValues(xa ?? x);
+        return Attend(x, k, v, mask);
+    }
+
+    /// <summary>Keys and values of <paramref name="source"/> (B, S, D), each (B, S, D).</summary>
+    public (Tensor K, Tensor V) KeysValues(Tensor source) => (key.call(source), value.call(source));
+
+    /// <summary>Queries of x (B, T, D) attending to keys/values (B, S, D) -> (B, T, D).</summary>
+    public Tensor Attend(Tensor x, Tensor k, Tensor v, Tensor? mask)
+    {
+        var q = query.call(x);
+        long b = q.shape[0], t = q.shape[1], d = q.shape[2], s = k.shape[1];
+        double scale = Math.Pow(d / _heads, -0.25);
+        var qh = q.view(b, t, _heads, -1).permute(0, 2, 1, 3) * scale;       // (B, H, T, D/H)
+        var kh = k.view(b, s, _heads, -1).permute(0, 2, 3, 1) * scale;       // (B, H, D/H, S)
+        var vh = v.view(b, s, _heads, -1).permute(0, 2, 1, 3);               // (B, H, S, D/H)
+        var qk = qh.matmul(kh);                                              // (B, H, T, S)
+        if (mask is not null) qk = qk + mask;
+        var w = qk.softmax(-1);
+        return @out.call(w.matmul(vh).permute(0, 2, 1, 3).flatten(2));       // (B, T, D)
+    }
+}

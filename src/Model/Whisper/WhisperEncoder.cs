@@ -1,0 +1,38 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model.Whisper;
+
+/// <summary>Whisper's audio encoder: two Conv1d + GELU (the second with stride 2), the checkpoint's positional table,
+/// residual attention blocks, <c>ln_post</c>.</summary>
+internal sealed class WhisperEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv1d conv1, conv2;
+    private readonly Tensor positional_embedding;
+    private readonly ModuleList<WhisperBlock> blocks;
+    private readonly LayerNorm ln_post;
+    private readonly WhisperDims _dims;
+
+    public WhisperEncoder(string name, WhisperDims d) : base(name)
+    {
+        _dims = d;
+        conv1 = nn.Conv1d(d.NMels, d.NAudioState, 3, padding: 1);
+        conv2 = nn.Conv1d(d.NAudioState, d.NAudioState, 3, stride: 2, padding: 1);
+        positional_embedding = zeros(d.NAudioCtx, d.NAudioState);
+        blocks = nn.ModuleList(Enumerable.Range(0, d.NAudioLayer).Select(i => new WhisperBlock($"{i}", d.NAudioState, d.NAudioHead, cross: false)).ToArray());
+        ln_post = nn.LayerNorm(d.NAudioState);
+        RegisterComponents();
+    }
+
+    // mel: (B, n_mels, 2·n_audio_ctx) -> (B, n_audio_ctx, D)
+    public override Tensor forward(Tensor mel)
+    {
+        if (mel.shape.Length != 3 || mel.shape[1] != _dims.NMels || mel.shape[2] != 2L * _dims.NAudioCtx)
+            throw new ArgumentException($"encoder input must be (batch, {_dims.NMels}, {2 * _dims.NAudioCtx}), got ({string.Join(", ", mel.shape)})");
+        var x = nn.functional.gelu(conv1.call(mel));
+        x = nn.functional.gelu(conv2.call(x)).permute(0, 2, 1);                 // (B, n_audio_ctx, D)
+        x = x + positional_embedding;
+        foreach (var block in blocks) x = block.call(x, null, null);
+        return ln_post.call(x);
+    }
+}
