@@ -184,7 +184,9 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
             await redis.StopAsync();                                       // an outage longer than the claim timeout
             await Task.Delay(3000);
             await redis.RestartAsync();
-            await Task.Delay(2000);                                        // the first worker renews its claim again ...
+            await using (var back = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint))   // the first worker renews its claim again ...
+                await Until(async () => (await back.GetDatabase().StreamPendingMessagesAsync("s2s:jobs", "workers", 1, RedisValue.Null))
+                    is [{ IdleTimeInMilliseconds: < 1000 } entry] && entry.ConsumerName.ToString().EndsWith($"-{first.Id}"), "the claim was not renewed after the outage");
             second = StartWorker(redis, "--claim-after-s", "2");           // ... so this one finds nothing to take over
             await Task.Delay(6000);                                        // three claim timeouts
             await using var after = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
