@@ -36,4 +36,17 @@ public static class WhisperLogMel
         for (int i = 0; i < data.Length; i++) data[i] = (MathF.Max(data[i], floor) + 4f) / 4f;
         return new FeatureChunk(data, frames, melBins, 0);
     }
+
+    /// <summary>The encoder's input for the window at <paramref name="start"/>: <paramref name="frames"/> frames of
+    /// <paramref name="mel"/> (at most one window), transposed to (melBins, 3000) and padded with zero-valued frames
+    /// (0 in the normalised domain) as <c>transcribe()</c> pads its segments.</summary>
+    public static float[] Window(FeatureChunk mel, int start, int frames)
+    {
+        ArgumentNullException.ThrowIfNull(mel);
+        frames = Math.Clamp(Math.Min(frames, mel.Frames - start), 0, WindowFrames);
+        var window = new float[mel.Bins * WindowFrames];
+        for (int t = 0; t < frames; t++)
+            for (int m = 0; m < mel.Bins; m++) window[m * WindowFrames + t] = mel.Data[(start + t) * mel.Bins + m];
+        return window;
+    }
 }
