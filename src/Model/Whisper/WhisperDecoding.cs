@@ -26,7 +26,8 @@ internal static class WhisperDecoding
     /// <summary>Decodes one window's encoder output <paramref name="audio"/> (1, S, D).</summary>
     public static WhisperDecodeResult Decode(WhisperNetwork network, WhisperTokenizer tokenizer, Tensor audio, WhisperDecodeOptions o)
     {
-        if (o.BeamSize is not null || o.Temperature > 0) throw new NotSupportedException("beam search and sampling come later; use greedy (temperature 0, no beam)");
+        if (o.BeamSize is not null && o.Temperature == 0) throw new NotSupportedException("beam search is not implemented yet: use greedy decoding (no --beam)");
+        var random = new Random(0);                                   // sampling at a temperature: deterministic per window
         string language = o.Language ?? (tokenizer.Multilingual ? DetectLanguage(network, tokenizer, audio).MaxBy(l => l.Probability).Code : "en");
         var sot = new List<int> { tokenizer.StartOfTranscript };
         if (tokenizer.Multilingual)
@@ -63,7 +64,7 @@ internal static class WhisperDecoding
             foreach (int t in suppress) row[t] = float.NegativeInfinity;
             if (!o.WithoutTimestamps) ApplyTimestampRules(row, tokens, sampleBegin, tokenizer, maxInitial);
             var logprobs = LogSoftmax(row);
-            int best = ArgMax(row);
+            int best = o.Temperature > 0 ? Sample(row, o.Temperature, random) : ArgMax(row);
             if (tokens[^1] != tokenizer.EndOfText) sum += logprobs[best];
             else best = tokenizer.EndOfText;
             tokens.Add(best);
@@ -140,6 +141,18 @@ internal static class WhisperDecoding
         double sum = 0;
         foreach (float v in x) sum += Math.Exp(v - max);
         return max + Math.Log(sum);
+    }
+
+    /// <summary>A token drawn from softmax(logits / temperature).</summary>
+    private static int Sample(float[] logits, double temperature, Random random)
+    {
+        double max = logits.Max(), total = 0;
+        var p = new double[logits.Length];
+        for (int i = 0; i < p.Length; i++) total += p[i] = float.IsNegativeInfinity(logits[i]) ? 0 : Math.Exp((logits[i] - max) / temperature);
+        double r = random.NextDouble() * total;
+        for (int i = 0; i < p.Length; i++)
+            if ((r -= p[i]) <= 0 && p[i] > 0) return i;
+        return ArgMax(logits);
     }
 
     private static int ArgMax(float[] x)

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Seq2Seq.Model.Whisper;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Model.Tests.Whisper;
+
+/// <summary><c>transcribe()</c> of the 42.6 s input against OpenAI's (kit: refs/MODEL/long_concat.transcribe.json):
+/// every window's decode call (prompt and tokens), then segments — seeks, times, tokens and texts exactly.</summary>
+public sealed class WhisperTranscribeTests
+{
+    [Theory]
+    [InlineData("tiny-random-en", "tiny-random-en.pt")]
+    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin")]
+    [InlineData("tiny-random-en", "hf")]
+    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt")]
+    [InlineData("tiny-random-multi-v3", "hf")]
+    public async Task Transcribe_LongInput_Greedy_EqualsOpenAIs(string model, string file)
+    {
+        var checkpoint = WhisperCheckpoint.Load(WhisperKit.Path("models", model, file));
+        using var network = WhisperNetwork.Load(checkpoint);
+        var tokenizer = WhisperTokenizer.ForVocabulary(checkpoint.Dims.NVocab);
+        var golden = JsonDocument.Parse(File.ReadAllText(WhisperKit.Path("refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty("greedy");
+        var audio = await WhisperKit.AudioAsync("long_concat");
+        var calls = new List<(IReadOnlyList<int> Prompt, WhisperDecodeResult Result)>();
+
+        WhisperTranscript transcript;
+        using (inference_mode())
+            transcript = WhisperTranscription.Transcribe(network, tokenizer, audio, new WhisperTranscribeOptions { Temperatures = [0.0] },
+                (prompt, result) => calls.Add((prompt, result)));
+
+        var goldenCalls = golden.GetProperty("decode_calls").EnumerateArray().ToList();
+        Assert.Equal(goldenCalls.Count, calls.Count);
+        for (int i = 0; i < calls.Count; i++)
+        {
+            Assert.Equal(Ints(goldenCalls[i].GetProperty("prompt")), calls[i].Prompt);
+            Assert.Equal(Ints(goldenCalls[i].GetProperty("tokens")), calls[i].Result.Tokens);
+            Assert.InRange(calls[i].Result.AvgLogprob - goldenCalls[i].GetProperty("avg_logprob").GetDouble(), -1e-4, 1e-4);
+            Assert.InRange(calls[i].Result.NoSpeechProb - goldenCalls[i].GetProperty("no_speech_prob").GetDouble(), -1e-5, 1e-5);
+        }
+        Assert.Equal(golden.GetProperty("language").GetString(), transcript.Language);
+        Assert.Equal(golden.GetProperty("text").GetString(), transcript.Text);
+        var segments = golden.GetProperty("segments").EnumerateArray().ToList();
+        Assert.Equal(segments.Count, transcript.Segments.Count);
+        for (int i = 0; i < segments.Count; i++)
+        {
+            var (g, s) = (segments[i], transcript.Segments[i]);
+            Assert.Equal((g.GetProperty("id").GetInt32(), g.GetProperty("seek").GetInt32()), (s.Id, s.Seek));
+            Assert.Equal((g.GetProperty("start").GetDouble(), g.GetProperty("end").GetDouble()), (s.Start, s.End));
+            Assert.Equal(g.GetProperty("text").GetString(), s.Text);
+            Assert.Equal(Ints(g.GetProperty("tokens")), s.Tokens);
+            Assert.InRange(s.AvgLogprob - g.GetProperty("avg_logprob").GetDouble(), -1e-4, 1e-4);
+        }
+    }
+
+    private static List<int> Ints(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt32()).ToList();
+}
