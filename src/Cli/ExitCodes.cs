@@ -30,7 +30,7 @@ internal static class ExitCodes
             return terminated ? Terminated : Interrupted;
         }
         catch (Exception e) when (e is AudioFormatException or CheckpointException or IOException or UnauthorizedAccessException or InvalidDataException
-                                   or InvalidOperationException or TimeoutException or StackExchange.Redis.RedisException)
+                                   or InvalidOperationException or NotSupportedException or TimeoutException or StackExchange.Redis.RedisException)
         {
             Console.Error.WriteLine($"s2s: error: {OneLine(e.Message)}");
             return InputError;

@@ -3,14 +3,16 @@ namespace Seq2Seq.Model;
 /// <summary>Opens any model path as the family it belongs to.</summary>
 public static class SpeechModels
 {
-    /// <summary>Loads the model at <paramref name="path"/> onto a device. Known today: a Seq2Seq model directory
-    /// (config.json, model.safetensors, tokenizer; optional lm.bin and lexicon.txt).</summary>
+    /// <summary>Loads the model at <paramref name="path"/> onto a device: a Seq2Seq model directory (config.json,
+    /// model.safetensors, tokenizer; optional lm.bin and lexicon.txt), or a Whisper checkpoint — OpenAI's .pt,
+    /// whisper.cpp's ggml .bin, or a Hugging Face directory.</summary>
     /// <exception cref="CheckpointException">The path is no known model, or the model is missing parts or corrupt.</exception>
     public static ISpeechModel Load(string path, DeviceChoice device = DeviceChoice.Auto)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Whisper.WhisperCheckpoint.Detect(path) is not null) return Whisper.WhisperModel.Load(path, device);
         if (File.Exists(path))
-            throw new CheckpointException(path, "not a known model: expected a Seq2Seq model directory (config.json, model.safetensors, tokenizer)");
+            throw new CheckpointException(path, "not a known model: expected a Seq2Seq model directory (config.json, model.safetensors, tokenizer) or a Whisper checkpoint (.pt, ggml .bin, Hugging Face directory)");
         return Recognizer.Load(path, device);
     }
 }

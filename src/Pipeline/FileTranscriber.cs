@@ -10,13 +10,14 @@ namespace Seq2Seq.Pipeline;
 public sealed record FileTranscript(string Path, IReadOnlyList<TranscriptUpdate> Segments, TimeSpan Duration, Exception? Error)
 {
     /// <summary>The segments' texts joined by spaces ("" for silence).</summary>
-    public string Text => string.Join(' ', Segments.Select(s => s.Text));
+    public string Text => string.Join(' ', Segments.Select(s => s.Text.Trim()));
 
     /// <summary>The whole file as one transcript: words of every segment, confidence weighted by words.</summary>
     public Transcript ToTranscript()
     {
         var words = Segments.SelectMany(s => s.Words).ToList();
-        float confidence = words.Count == 0 ? 1f : words.Average(w => w.Confidence);
+        float confidence = words.Count > 0 ? words.Average(w => w.Confidence)
+            : Segments.Count > 0 ? Segments.Average(s => s.Confidence) : 1f;            // segments without word times (Whisper)
         return new Transcript(Text, [], words, confidence);
     }
 }

@@ -14,8 +14,20 @@ public static class TranscriptJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>A file: path, text, duration, confidence, and its segments with their words.</summary>
-    public static object File(FileTranscript file) => new
+    /// <summary>A file: path, text, duration, confidence, and its segments with their words; segments of a model that
+    /// gives details (Whisper) add tokens, temperature, avg_logprob, compression_ratio, no_speech_prob, and the file its
+    /// language.</summary>
+    public static object File(FileTranscript file) => file.Segments.Any(s => s.Details is not null) ? new
+    {
+        path = file.Path, text = file.Text, language = file.Segments.First(s => s.Details is not null).Details!.Language,
+        duration = Seconds(file.Duration), confidence = file.ToTranscript().Confidence,
+        segments = file.Segments.Select((s, i) => new
+        {
+            id = i, start = Seconds(s.Start), end = Seconds(s.End), text = s.Text, confidence = s.Confidence,
+            tokens = s.Details?.Tokens ?? [], temperature = s.Details?.Temperature, avg_logprob = s.Details?.AvgLogprob,
+            compression_ratio = s.Details?.CompressionRatio, no_speech_prob = s.Details?.NoSpeechProb, words = s.Words.Select(Word),
+        }),
+    } : new
     {
         path = file.Path, text = file.Text, duration = Seconds(file.Duration), confidence = file.ToTranscript().Confidence,
         segments = file.Segments.Select(s => new

@@ -32,6 +32,22 @@ internal static class CommonOptions
         private readonly Option<double> _ctcWeight;
         private readonly Option<double> _lmWeight = LmWeight();
         private readonly Option<double> _unknownWord = UnknownWordPenalty();
+        private readonly Option<string?> _language = new("--language", "-l")
+        {
+            Description = "Spoken language, an ISO 639-1 code (en, de, …). Default: the model's (Whisper detects it; our models are English).",
+        };
+        private readonly Option<string> _task = new("--task")
+        {
+            Description = "transcribe, or translate into English (Whisper, multilingual checkpoints).", DefaultValueFactory = _ => "transcribe",
+        };
+        private readonly Option<string?> _prompt = new("--prompt")
+        {
+            Description = "Text that conditions the decoding: names, jargon, spelling (Whisper's initial prompt). Default: none.",
+        };
+        private readonly Option<string?> _temperature = new("--temperature")
+        {
+            Description = "Sampling temperatures tried in turn when a window's result fails Whisper's checks, comma-separated (0: greedy only). Default: 0,0.2,0.4,0.6,0.8,1.0.",
+        };
         private readonly bool _streaming;
 
         /// <param name="streaming">Whether the search finalises streaming segments (--final-search: JointBeam or
@@ -59,6 +75,10 @@ internal static class CommonOptions
             command.Options.Add(_ctcWeight);
             command.Options.Add(_lmWeight);
             command.Options.Add(_unknownWord);
+            command.Options.Add(_language);
+            command.Options.Add(_task);
+            command.Options.Add(_prompt);
+            command.Options.Add(_temperature);
         }
 
         /// <summary>--final-search, added by <see cref="Streaming"/> after its chunk option.</summary>
@@ -68,7 +88,19 @@ internal static class CommonOptions
         {
             Method = parse.GetValue(_method), BeamSize = parse.GetValue(_beam), CtcWeight = parse.GetValue(_ctcWeight),
             LmWeight = parse.GetValue(_lmWeight), UnknownWordPenalty = parse.GetValue(_unknownWord),
+            Language = parse.GetValue(_language), Task = parse.GetValue(_task)!, Prompt = parse.GetValue(_prompt),
+            Temperatures = parse.GetValue(_temperature) is { } t ? Temperatures(t) : null,
         }.Validated();
+
+        private static double[] Temperatures(string list)
+        {
+            try
+            {
+                return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            }
+            catch (FormatException) { throw new ArgumentException($"--temperature: '{list}' is not a comma-separated list of numbers"); }
+        }
     }
 
     /// <summary>The streaming options, added to a command together and read into one <see cref="StreamingOptions"/>: the

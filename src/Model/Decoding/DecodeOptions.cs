@@ -24,6 +24,21 @@ public sealed record DecodeOptions
     /// <summary>Largest number of times an n-gram may repeat back-to-back before the hypothesis is ended. Default: 4.</summary>
     public int MaxRepeats { get; init; } = 4;
 
+    /// <summary>Spoken language as an ISO 639-1 code ("en"); null: the model's default (Whisper detects it, our English
+    /// models take only English). Default: null.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>"transcribe", or "translate" into English where the model can (Whisper). Default: transcribe.</summary>
+    public string Task { get; init; } = "transcribe";
+
+    /// <summary>Text that conditions the decoding — names, jargon, spelling style (Whisper's initial prompt); null: none.
+    /// Default: null.</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>Sampling temperatures tried in turn when a result fails the model's quality checks (Whisper's fallback);
+    /// null: the model's default (Whisper: 0, 0.2, …, 1.0). Default: null.</summary>
+    public IReadOnlyList<double>? Temperatures { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for out-of-range values.</summary>
     public DecodeOptions Validated()
     {
@@ -32,6 +47,9 @@ public sealed record DecodeOptions
         if (LmWeight is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(LmWeight), LmWeight, "language model weight must be 0–2");
         if (UnknownWordPenalty is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(UnknownWordPenalty), UnknownWordPenalty, "unknown-word penalty must be 0–100");
         if (MaxRepeats < 2) throw new ArgumentOutOfRangeException(nameof(MaxRepeats), MaxRepeats, "must be ≥ 2");
+        if (Task is not ("transcribe" or "translate")) throw new ArgumentOutOfRangeException(nameof(Task), Task, "task must be transcribe or translate");
+        if (Temperatures is { } ts && (ts.Count == 0 || ts.Any(t => t is < 0 or > 10 || double.IsNaN(t))))
+            throw new ArgumentOutOfRangeException(nameof(Temperatures), string.Join(",", ts), "temperatures must be 0–10, at least one");
         return this;
     }
 }

@@ -104,7 +104,7 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
     public Transcript[] Recognize(IReadOnlyList<float[]> utterances, DecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(utterances);
-        options = (options ?? new DecodeOptions()).Validated();
+        options = Supported((options ?? new DecodeOptions()).Validated());
         var features = utterances.Select(Featurize).ToList();
         lock (_gate)
         {
@@ -164,8 +164,21 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
     }
 
     /// <summary>Starts a streaming session (one per audio stream); sessions share this model and its lock.</summary>
-    public StreamingRecognizer CreateStream(StreamingOptions? options = null) =>
-        new(this, _model, _device, _gate, _chunks, _finals, (options ?? new StreamingOptions()).Validated());
+    public StreamingRecognizer CreateStream(StreamingOptions? options = null)
+    {
+        options = (options ?? new StreamingOptions()).Validated();
+        Supported(options.Search);
+        return new(this, _model, _device, _gate, _chunks, _finals, options);
+    }
+
+    /// <summary>Our models transcribe English: another language or translation is an error, not silently ignored.</summary>
+    private static DecodeOptions Supported(DecodeOptions o)
+    {
+        if (o.Language is { } l && l.Trim().ToLowerInvariant() is not ("en" or "english"))
+            throw new ArgumentException($"language '{l}': this model transcribes English only");
+        if (o.Task != "transcribe") throw new ArgumentException($"task '{o.Task}': this model only transcribes");
+        return o;
+    }
 
     IRecognitionStream ISpeechModel.CreateStream(StreamingOptions? options) => CreateStream(options);
 

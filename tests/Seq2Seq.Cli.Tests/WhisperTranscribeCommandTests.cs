@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace Seq2Seq.Cli.Tests;
+
+/// <summary><c>s2s transcribe</c> with Whisper checkpoints of the reference kit (../shared/whisper): the segments of
+/// the 42.6 s input equal OpenAI's <c>transcribe()</c> (times, tokens, text) in every layout.</summary>
+public sealed class WhisperTranscribeCommandTests
+{
+    private static readonly string Kit = Path.GetFullPath(Path.Combine(Root(), "..", "shared", "whisper"));
+
+    [Theory]
+    [InlineData("tiny-random-en", "tiny-random-en.pt")]
+    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin")]
+    [InlineData("tiny-random-en", "hf")]
+    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt")]
+    public void TranscribeJson_LongInput_SegmentsEqualOpenAIs(string model, string file)
+    {
+        var run = CliRunner.Run("transcribe", "--model", Path.Combine(Kit, "models", model, file), "--format", "json",
+            Path.Combine(Kit, "audio", "long_concat.flac"), "--temperature", "0");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var output = JsonDocument.Parse(run.Stdout).RootElement[0];
+        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(Kit, "refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty("greedy");
+        Assert.Equal(golden.GetProperty("language").GetString(), output.GetProperty("language").GetString());
+        var expected = golden.GetProperty("segments").EnumerateArray().Where(s => s.GetProperty("text").GetString()!.Trim().Length > 0).ToList();
+        var segments = output.GetProperty("segments").EnumerateArray().ToList();
+        Assert.Equal(expected.Count, segments.Count);
+        for (int i = 0; i < segments.Count; i++)
+        {
+            Assert.Equal(Math.Round(expected[i].GetProperty("start").GetDouble(), 3), segments[i].GetProperty("start").GetDouble());
+            Assert.Equal(Math.Round(expected[i].GetProperty("end").GetDouble(), 3), segments[i].GetProperty("end").GetDouble());
+            Assert.Equal(expected[i].GetProperty("text").GetString(), segments[i].GetProperty("text").GetString());
+            Assert.Equal(expected[i].GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()), segments[i].GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()));
+        }
+    }
+
+    [Fact]
+    public void TruncatedCheckpoint_IsOneLineError_Exit2()
+    {
+        string dir = Directory.CreateTempSubdirectory("s2s-whisper-cli-").FullName;
+        try
+        {
+            string cut = Path.Combine(dir, "cut.bin");
+            var bytes = File.ReadAllBytes(Path.Combine(Kit, "models", "tiny-random-en", "ggml-tiny-random-en.bin"));
+            File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+            var run = CliRunner.Run("transcribe", "--model", cut, Path.Combine(Kit, "audio", "fsdd_7_jackson_0.flac"));
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains(cut, run.Stderr);
+            Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("s2s: error", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    private static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln"))) dir = dir.Parent;
+        return dir!.FullName;
+    }
+}
