@@ -26,7 +26,6 @@ internal static class WhisperDecoding
     /// <summary>Decodes one window's encoder output <paramref name="audio"/> (1, S, D).</summary>
     public static WhisperDecodeResult Decode(WhisperNetwork network, WhisperTokenizer tokenizer, Tensor audio, WhisperDecodeOptions o)
     {
-        if (o.BeamSize is not null && o.Temperature == 0) throw new NotSupportedException("beam search is not implemented yet: use greedy decoding (no --beam)");
         var random = new Random(0);                                   // sampling at a temperature: deterministic per window
         string language = o.Language ?? (tokenizer.Multilingual ? DetectLanguage(network, tokenizer, audio).MaxBy(l => l.Probability).Code : "en");
         var sot = new List<int> { tokenizer.StartOfTranscript };
@@ -42,9 +41,13 @@ internal static class WhisperDecoding
         initial.AddRange(sot);
         if (o.WithoutTimestamps) initial.Add(tokenizer.NoTimestamps);
         int sampleBegin = initial.Count, sampleLength = o.SampleLength ?? nCtx / 2;
-        var suppress = SuppressTokens(tokenizer, o.SuppressTokens);
         int blank = tokenizer.Encode(" ")[0];
         int? maxInitial = o.MaxInitialTimestamp is { } m ? (int)Math.Round(m / 0.02) : null;
+
+        var filters = new Filters(tokenizer, sampleBegin, o.SuppressBlank, SuppressTokens(tokenizer, o.SuppressTokens), blank,
+            o.WithoutTimestamps, maxInitial);
+        if (o.BeamSize is { } beam && o.Temperature == 0)
+            return WhisperBeamSearch.Decode(network, tokenizer, audio, initial, sotIndex, filters, beam, o.Patience, sampleLength, language);
 
         var tokens = new List<int>(initial);
         float sum = 0;
@@ -60,9 +63,7 @@ internal static class WhisperDecoding
                 if (i == 0) noSpeech = logits[sotIndex].softmax(-1)[tokenizer.NoSpeech].item<float>();
                 row = logits[-1].data<float>().ToArray();
             }
-            if (o.SuppressBlank && tokens.Count == sampleBegin) row[blank] = row[tokenizer.EndOfText] = float.NegativeInfinity;
-            foreach (int t in suppress) row[t] = float.NegativeInfinity;
-            if (!o.WithoutTimestamps) ApplyTimestampRules(row, tokens, sampleBegin, tokenizer, maxInitial);
+            filters.Apply(row, tokens);
             var logprobs = LogSoftmax(row);
             int best = o.Temperature > 0 ? Sample(row, o.Temperature, random) : ArgMax(row);
             if (tokens[^1] != tokenizer.EndOfText) sum += logprobs[best];
@@ -74,6 +75,18 @@ internal static class WhisperDecoding
         var sampled = tokens.Skip(sampleBegin).TakeWhile(t => t != tokenizer.EndOfText).ToList();
         string text = tokenizer.Decode(sampled).Trim();
         return new WhisperDecodeResult(language, sampled, text, sum / (sampled.Count + 1.0), sum, noSpeech, o.Temperature, CompressionRatio(text));
+    }
+
+    /// <summary>OpenAI's logit filters in order: suppress blank (first position), suppress tokens, timestamp rules.</summary>
+    internal sealed record Filters(WhisperTokenizer Tokenizer, int SampleBegin, bool SuppressBlank, int[] Suppress, int Blank,
+        bool WithoutTimestamps, int? MaxInitialIndex)
+    {
+        public void Apply(float[] row, List<int> tokens)
+        {
+            if (SuppressBlank && tokens.Count == SampleBegin) row[Blank] = row[Tokenizer.EndOfText] = float.NegativeInfinity;
+            foreach (int t in Suppress) row[t] = float.NegativeInfinity;
+            if (!WithoutTimestamps) ApplyTimestampRules(row, tokens, SampleBegin, Tokenizer, MaxInitialIndex);
+        }
     }
 
     /// <summary>OpenAI's <c>_get_suppress_tokens</c>: the list (with -1 for the non-speech symbols) plus every special

@@ -14,7 +14,7 @@ public sealed class WhisperDecodeTests
         var data = new TheoryData<string, string, string, string>();
         foreach (string clip in new[] { "jfk", "fsdd_7_jackson_0", "kathleen_arctic_a0507" })
         {
-            foreach (string name in new[] { "greedy_notimestamps", "greedy_timestamps" })
+            foreach (string name in new[] { "greedy_notimestamps", "greedy_timestamps", "beam5_notimestamps", "beam5_timestamps" })
             {
                 foreach (string file in new[] { "tiny-random-en.pt", "ggml-tiny-random-en.bin", "hf" }) data.Add("tiny-random-en", file, clip, name);
                 foreach (string file in new[] { "tiny-random-multi-v3.pt", "hf" }) data.Add("tiny-random-multi-v3", file, clip, name);
@@ -44,6 +44,7 @@ public sealed class WhisperDecodeTests
         {
             Language = options.TryGetProperty("language", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null,
             WithoutTimestamps = options.TryGetProperty("without_timestamps", out var w) && w.GetBoolean(),
+            BeamSize = options.TryGetProperty("beam_size", out var b) ? b.GetInt32() : null,
         });
 
         Assert.Equal(golden.GetProperty("language").GetString(), result.Language);

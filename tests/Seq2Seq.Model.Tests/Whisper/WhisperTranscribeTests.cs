@@ -9,23 +9,28 @@ namespace Seq2Seq.Model.Tests.Whisper;
 public sealed class WhisperTranscribeTests
 {
     [Theory]
-    [InlineData("tiny-random-en", "tiny-random-en.pt")]
-    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin")]
-    [InlineData("tiny-random-en", "hf")]
-    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt")]
-    [InlineData("tiny-random-multi-v3", "hf")]
-    public async Task Transcribe_LongInput_Greedy_EqualsOpenAIs(string model, string file)
+    [InlineData("tiny-random-en", "tiny-random-en.pt", "greedy")]
+    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin", "greedy")]
+    [InlineData("tiny-random-en", "hf", "greedy")]
+    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt", "greedy")]
+    [InlineData("tiny-random-multi-v3", "hf", "greedy")]
+    [InlineData("tiny-random-en", "tiny-random-en.pt", "beam5")]
+    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt", "beam5")]
+    public async Task Transcribe_LongInput_EqualsOpenAIs(string model, string file, string run)
     {
         var checkpoint = WhisperCheckpoint.Load(WhisperKit.Path("models", model, file));
         using var network = WhisperNetwork.Load(checkpoint);
         var tokenizer = WhisperTokenizer.ForVocabulary(checkpoint.Dims.NVocab);
-        var golden = JsonDocument.Parse(File.ReadAllText(WhisperKit.Path("refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty("greedy");
+        var golden = JsonDocument.Parse(File.ReadAllText(WhisperKit.Path("refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty(run);
         var audio = await WhisperKit.AudioAsync("long_concat");
         var calls = new List<(IReadOnlyList<int> Prompt, WhisperDecodeResult Result)>();
 
         WhisperTranscript transcript;
         using (inference_mode())
-            transcript = WhisperTranscription.Transcribe(network, tokenizer, audio, new WhisperTranscribeOptions { Temperatures = [0.0] },
+            transcript = WhisperTranscription.Transcribe(network, tokenizer, audio, new WhisperTranscribeOptions
+            {
+                Temperatures = [0.0], Decode = new WhisperDecodeOptions { BeamSize = run == "beam5" ? 5 : null },
+            },
                 (prompt, result) => calls.Add((prompt, result)));
 
         var goldenCalls = golden.GetProperty("decode_calls").EnumerateArray().ToList();
