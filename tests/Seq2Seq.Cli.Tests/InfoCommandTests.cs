@@ -21,6 +21,19 @@ public sealed class InfoCommandTests
     }
 
     [Fact]
+    public void InfoWithAWhisperCheckpoint_DescribesItsFamilyLayoutSizeAndLanguages()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln"))) dir = dir.Parent;
+        string ggml = Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "whisper", "models", "tiny-random-en", "ggml-tiny-random-en.bin"));
+        var r = CliRunner.Run("info", "--model", ggml);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Matches(@"family\s+whisper \(Whisper Ggml checkpoint, 2\+2 layers of 32, 80 mel bins, English-only\)", r.Stdout);
+        Assert.Matches(@"parameters\s+1,744,128", r.Stdout);                   // the kit's count for this model
+        Assert.Matches(@"languages\s+en\n", r.Stdout);
+    }
+
+    [Fact]
     public void UnknownVerb_IsUsageError()
     {
         Assert.Equal(1, CliRunner.Run("frobnicate").ExitCode);
