@@ -33,7 +33,10 @@ internal sealed class WhisperAttention : nn.Module<Tensor, Tensor?, Tensor?, Ten
     public (Tensor K, Tensor V) KeysValues(Tensor source) => (key.call(source), value.call(source));
 
     /// <summary>Queries of x (B, T, D) attending to keys/values (B, S, D) -> (B, T, D).</summary>
-    public Tensor Attend(Tensor x, Tensor k, Tensor v, Tensor? mask)
+    public Tensor Attend(Tensor x, Tensor k, Tensor v, Tensor? mask) => AttendWithScores(x, k, v, mask).Output;
+
+    /// <summary>As <see cref="Attend"/>, also returning the pre-softmax scores (B, H, T, S) (word alignment reads them).</summary>
+    public (Tensor Output, Tensor Scores) AttendWithScores(Tensor x, Tensor k, Tensor v, Tensor? mask)
     {
         var q = query.call(x);
         long b = q.shape[0], t = q.shape[1], d = q.shape[2], s = k.shape[1];
@@ -44,6 +47,6 @@ internal sealed class WhisperAttention : nn.Module<Tensor, Tensor?, Tensor?, Ten
         var qk = qh.matmul(kh);                                              // (B, H, T, S)
         if (mask is not null) qk = qk + mask;
         var w = qk.softmax(-1);
-        return @out.call(w.matmul(vh).permute(0, 2, 1, 3).flatten(2));       // (B, T, D)
+        return (@out.call(w.matmul(vh).permute(0, 2, 1, 3).flatten(2)), qk);  // (B, T, D), (B, H, T, S)
     }
 }

@@ -37,6 +37,17 @@ internal sealed class WhisperBlock : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
         return x + mlp.call(mlp_ln.call(x));
     }
 
+    /// <summary>A full decoder-block forward that also returns the cross-attention scores (B, H, T, S).</summary>
+    public (Tensor Output, Tensor CrossScores) ForwardWithCrossScores(Tensor x, Tensor xa, Tensor? mask)
+    {
+        x = x + attn.call(attn_ln.call(x), null, mask);
+        var h = cross_attn_ln!.call(x);
+        var (k, v) = cross_attn!.KeysValues(xa);
+        var (output, scores) = cross_attn.AttendWithScores(h, k, v, null);
+        x = x + output;
+        return (x + mlp.call(mlp_ln.call(x)), scores);
+    }
+
     /// <summary>A decoder step with cached keys/values: self-attention over the cache plus x's own, cross-attention
     /// over precomputed keys/values of the audio. Returns the output and x's self-attention keys/values.</summary>
     public (Tensor Output, Tensor K, Tensor V) Step(Tensor x, Tensor? cachedK, Tensor? cachedV, Tensor crossK, Tensor crossV, Tensor? mask)

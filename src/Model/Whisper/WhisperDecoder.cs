@@ -36,6 +36,17 @@ internal sealed class WhisperDecoder : nn.Module<Tensor, Tensor, Tensor>
         return ln.call(x);
     }
 
+    /// <summary>A full forward (as <see cref="Hidden"/>) that also returns each layer's cross-attention scores (B, H, L, S).</summary>
+    public (Tensor Hidden, Tensor[] CrossScores) HiddenWithCrossScores(Tensor tokens, Tensor xa)
+    {
+        long l = tokens.shape[1];
+        var x = token_embedding.call(tokens) + positional_embedding.narrow(0, 0, l);
+        var mask = CausalMask(l, tokens.device);
+        var scores = new Tensor[blocks.Count];
+        for (int i = 0; i < blocks.Count; i++) (x, scores[i]) = blocks[i].ForwardWithCrossScores(x, xa, mask);
+        return (ln.call(x), scores);
+    }
+
     /// <summary>Embeds tokens (B, L) at positions offset… (B, L, D).</summary>
     public Tensor Embed(Tensor tokens, long offset) => token_embedding.call(tokens) + positional_embedding.narrow(0, offset, tokens.shape[1]);
 

@@ -22,6 +22,9 @@ public sealed record WhisperTranscribeOptions
     /// <summary>Give each window the previous windows' text as a prompt. Default: true.</summary>
     public bool ConditionOnPreviousText { get; init; } = true;
 
+    /// <summary>Time every word (cross-attention alignment), and let segments and seeking follow the words. Default: false.</summary>
+    public bool WordTimestamps { get; init; }
+
     /// <summary>Text given as the first window's prompt (names, jargon, style). Default: none.</summary>
     public string? InitialPrompt { get; init; }
 }

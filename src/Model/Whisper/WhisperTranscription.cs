@@ -38,6 +38,7 @@ internal static class WhisperTranscription
         var initialPrompt = options.InitialPrompt is { } p ? tokenizer.Encode(" " + p.Trim()) : [];
         allTokens.AddRange(initialPrompt);
         int seek = 0;
+        double lastSpeech = 0;
         while (seek < contentFrames)
         {
             int windowStart = seek;
@@ -64,7 +65,7 @@ internal static class WhisperTranscription
             bool IsTimestamp(int i) => tokens[i] >= tokenizer.TimestampBegin;
             bool singleTimestampEnding = tokens.Count >= 2 && !IsTimestamp(tokens.Count - 2) && IsTimestamp(tokens.Count - 1);
             var consecutive = Enumerable.Range(1, Math.Max(0, tokens.Count - 1)).Where(i => IsTimestamp(i - 1) && IsTimestamp(i)).ToList();
-            var current = new List<(double Start, double End, IReadOnlyList<int> Tokens)>();
+            var current = new List<WhisperWordTimestamps.Draft>();
             if (consecutive.Count > 0)
             {
                 var slices = consecutive.ToList();
@@ -73,7 +74,7 @@ internal static class WhisperTranscription
                 foreach (int slice in slices)
                 {
                     var sliced = tokens.Skip(lastSlice).Take(slice - lastSlice).ToList();
-                    current.Add((timeOffset + (sliced[0] - tokenizer.TimestampBegin) * TimePrecision,
+                    current.Add(new(timeOffset + (sliced[0] - tokenizer.TimestampBegin) * TimePrecision,
                         timeOffset + (sliced[^1] - tokenizer.TimestampBegin) * TimePrecision, sliced));
                     lastSlice = slice;
                 }
@@ -86,23 +87,44 @@ internal static class WhisperTranscription
                 var timestamps = tokens.Where(t => t >= tokenizer.TimestampBegin).ToList();
                 if (timestamps.Count > 0 && timestamps[^1] != tokenizer.TimestampBegin)
                     duration = (timestamps[^1] - tokenizer.TimestampBegin) * TimePrecision;
-                current.Add((timeOffset, timeOffset + duration, tokens));
+                current.Add(new(timeOffset, timeOffset + duration, tokens));
                 seek += segmentSize;
             }
 
-            foreach (var (start, end, segmentTokens) in current)
+            if (options.WordTimestamps)
             {
-                string text = tokenizer.Decode(segmentTokens.Where(t => t < tokenizer.EndOfText));
-                bool cleared = start == end || text.Trim().Length == 0;    // instantaneous or empty segments are cleared
-                var kept = cleared ? [] : segmentTokens;
-                segments.Add(new WhisperSegment(segments.Count, windowStart, start, end, cleared ? "" : text, kept,
-                    result.Temperature, result.AvgLogprob, result.CompressionRatio, result.NoSpeechProb));
+                using (var scope = NewDisposeScope())
+                {
+                    var window = tensor(WhisperLogMel.Window(mel, windowStart, segmentSize), [1, mel.Bins, WhisperLogMel.WindowFrames]);
+                    WhisperWordTimestamps.AddWordTimestamps(current, windowStart, network, tokenizer, SotSequence(tokenizer, decode),
+                        window, segmentSize, tokenizer.Multilingual ? decode.Language : null, lastSpeech);
+                }
+                double? lastWordEnd = current.AsEnumerable().Reverse().SelectMany(c => c.Words.AsEnumerable().Reverse()).Select(w => (double?)w.End).FirstOrDefault()
+                    ?? (current.Count > 0 ? current[^1].End : null);
+                if (!singleTimestampEnding && lastWordEnd is { } end && end > timeOffset)
+                    seek = (int)Math.Round(end * 100, MidpointRounding.ToEven);
+                if (lastWordEnd is { } e2) lastSpeech = e2;
+            }
+
+            foreach (var draft in current)
+            {
+                string text = tokenizer.Decode(draft.Tokens.Where(t => t < tokenizer.EndOfText));
+                bool cleared = draft.Start == draft.End || text.Trim().Length == 0;   // instantaneous or empty segments are cleared
+                var kept = cleared ? [] : draft.Tokens;
+                segments.Add(new WhisperSegment(segments.Count, windowStart, draft.Start, draft.End, cleared ? "" : text, kept,
+                    result.Temperature, result.AvgLogprob, result.CompressionRatio, result.NoSpeechProb,
+                    options.WordTimestamps ? (cleared ? [] : draft.Words) : null));
                 allTokens.AddRange(kept);
             }
             if (!options.ConditionOnPreviousText || result.Temperature > 0.5) promptResetSince = allTokens.Count;
         }
         return new WhisperTranscript(tokenizer.Decode(allTokens.Skip(initialPrompt.Length)), decode.Language!, segments);
     }
+
+    /// <summary>The tokenizer's start-of-transcript sequence: [sot] for English-only models, [sot, language, task] otherwise.</summary>
+    private static List<int> SotSequence(WhisperTokenizer tokenizer, WhisperDecodeOptions decode) => tokenizer.Multilingual
+        ? [tokenizer.StartOfTranscript, tokenizer.LanguageToken(decode.Language!)!.Value, decode.Task == "translate" ? tokenizer.Translate : tokenizer.Transcribe]
+        : [tokenizer.StartOfTranscript];
 
     /// <summary>Encoder output (1, n_audio_ctx, D) of the window at <paramref name="start"/> of <paramref name="frames"/> frames.</summary>
     private static Tensor Encode(WhisperNetwork network, FeatureChunk mel, int start, int frames) =>

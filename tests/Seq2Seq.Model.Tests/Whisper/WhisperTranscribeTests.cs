@@ -16,6 +16,9 @@ public sealed class WhisperTranscribeTests
     [InlineData("tiny-random-multi-v3", "hf", "greedy")]
     [InlineData("tiny-random-en", "tiny-random-en.pt", "beam5")]
     [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt", "beam5")]
+    [InlineData("tiny-random-en", "tiny-random-en.pt", "greedy_word_timestamps")]
+    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin", "greedy_word_timestamps")]
+    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt", "greedy_word_timestamps")]
     public async Task Transcribe_LongInput_EqualsOpenAIs(string model, string file, string run)
     {
         var checkpoint = WhisperCheckpoint.Load(WhisperKit.Path("models", model, file));
@@ -30,6 +33,7 @@ public sealed class WhisperTranscribeTests
             transcript = WhisperTranscription.Transcribe(network, tokenizer, audio, new WhisperTranscribeOptions
             {
                 Temperatures = [0.0], Decode = new WhisperDecodeOptions { BeamSize = run == "beam5" ? 5 : null },
+                WordTimestamps = run == "greedy_word_timestamps",
             },
                 (prompt, result) => calls.Add((prompt, result)));
 
@@ -54,6 +58,17 @@ public sealed class WhisperTranscribeTests
             Assert.Equal(g.GetProperty("text").GetString(), s.Text);
             Assert.Equal(Ints(g.GetProperty("tokens")), s.Tokens);
             Assert.InRange(s.AvgLogprob - g.GetProperty("avg_logprob").GetDouble(), -1e-4, 1e-4);
+            if (g.TryGetProperty("words", out var words))
+            {
+                var expected = words.EnumerateArray().ToList();
+                Assert.Equal(expected.Count, s.Words!.Count);
+                for (int w = 0; w < expected.Count; w++)
+                {
+                    Assert.Equal(expected[w].GetProperty("word").GetString(), s.Words[w].Word);
+                    Assert.Equal((expected[w].GetProperty("start").GetDouble(), expected[w].GetProperty("end").GetDouble()), (s.Words[w].Start, s.Words[w].End));
+                    Assert.InRange(s.Words[w].Probability - expected[w].GetProperty("probability").GetDouble(), -1e-4, 1e-4);
+                }
+            }
         }
     }
 
