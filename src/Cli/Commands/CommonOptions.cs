@@ -48,6 +48,10 @@ internal static class CommonOptions
         {
             Description = "Sampling temperatures tried in turn when a window's result fails Whisper's checks, comma-separated (0: greedy only). Default: 0,0.2,0.4,0.6,0.8,1.0.",
         };
+        private readonly Option<bool> _wordTimestamps = new("--word-timestamps")
+        {
+            Description = "Time every word (Whisper: from cross-attention; our models always time words). [default: false]",
+        };
         private readonly bool _streaming;
 
         /// <param name="streaming">Whether the search finalises streaming segments (--final-search: JointBeam or
@@ -79,6 +83,7 @@ internal static class CommonOptions
             command.Options.Add(_task);
             command.Options.Add(_prompt);
             command.Options.Add(_temperature);
+            command.Options.Add(_wordTimestamps);
         }
 
         /// <summary>--final-search, added by <see cref="Streaming"/> after its chunk option.</summary>
@@ -89,7 +94,7 @@ internal static class CommonOptions
             Method = parse.GetValue(_method), BeamSize = parse.GetValue(_beam), CtcWeight = parse.GetValue(_ctcWeight),
             LmWeight = parse.GetValue(_lmWeight), UnknownWordPenalty = parse.GetValue(_unknownWord),
             Language = parse.GetValue(_language), Task = parse.GetValue(_task)!, Prompt = parse.GetValue(_prompt),
-            Temperatures = parse.GetValue(_temperature) is { } t ? Temperatures(t) : null,
+            Temperatures = parse.GetValue(_temperature) is { } t ? Temperatures(t) : null, WordTimestamps = parse.GetValue(_wordTimestamps),
         }.Validated();
 
         private static double[] Temperatures(string list)

@@ -39,6 +39,10 @@ public sealed record DecodeOptions
     /// null: the model's default (Whisper: 0, 0.2, …, 1.0). Default: null.</summary>
     public IReadOnlyList<double>? Temperatures { get; init; }
 
+    /// <summary>Time every word where the model times words on request (Whisper: cross-attention alignment; our models
+    /// always time words from the CTC alignment). Default: false.</summary>
+    public bool WordTimestamps { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for out-of-range values.</summary>
     public DecodeOptions Validated()
     {

@@ -58,6 +58,7 @@ public sealed class WhisperModel : ISpeechModel
             Decode = new WhisperDecodeOptions { Language = o.Language, Task = o.Task },
             Temperatures = o.Temperatures ?? new WhisperTranscribeOptions().Temperatures,
             InitialPrompt = o.Prompt,
+            WordTimestamps = o.WordTimestamps,
         };
         var audio = samples.ToArray();
         lock (_gate)
@@ -103,7 +104,8 @@ public sealed class WhisperModel : ISpeechModel
             var t = model.TranscribeLong(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_samples), options);
             _samples.Clear();
             return t.Segments.Where(s => s.Text.Trim().Length > 0).Select(s => new TranscriptUpdate(true, s.Text, TimeSpan.FromSeconds(s.Start),
-                TimeSpan.FromSeconds(s.End), (float)Math.Exp(Math.Min(0, s.AvgLogprob)), [], 0,
+                TimeSpan.FromSeconds(s.End), (float)Math.Exp(Math.Min(0, s.AvgLogprob)),
+                s.Words?.Select(w => new WordInfo(w.Word, TimeSpan.FromSeconds(w.Start), TimeSpan.FromSeconds(w.End), (float)w.Probability)).ToList() ?? [], 0,
                 new SegmentDetails(s.Tokens, s.Temperature, s.AvgLogprob, s.CompressionRatio, s.NoSpeechProb, t.Language))).ToList();
         }
 
