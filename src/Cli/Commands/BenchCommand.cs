@@ -26,6 +26,21 @@ internal static class BenchCommand
                 $"{r.AudioSecondsPerSecond:F1} audio-seconds trained per second ({r.Steps} steps)");
             return Task.FromResult(ExitCodes.Ok);
         }, ct));
-        return new Command("bench", "Speed benchmarks.") { train, BenchStreamCommand.Create(), BenchServeCommand.Create() };
+        var whisperModel = new Option<string?>("--model", "-m") { Description = "A Whisper checkpoint (.pt, ggml .bin, Hugging Face directory) to time." };
+        var size = new Option<string>("--size") { Description = "Without --model: a random-weight network of OpenAI's tiny, base or small size.", DefaultValueFactory = _ => "tiny" };
+        var windows = new Option<int>("--windows") { Description = "30 s windows encoded (after one warm-up).", DefaultValueFactory = _ => 3 };
+        var decodeTokens = new Option<int>("--tokens") { Description = "Tokens decoded one at a time over the key/value cache (after a warm-up round).", DefaultValueFactory = _ => 100 };
+        var whisper = new Command("whisper", "Whisper speed: the encoder per 30 s window and the decoder per token, on the CPU.")
+        { whisperModel, size, windows, decodeTokens };
+        whisper.SetAction((parse, ct) => ExitCodes.Run(_ =>
+        {
+            string? path = parse.GetValue(whisperModel);
+            var r = Model.Whisper.WhisperBenchmark.Run(path, path is null ? Model.Whisper.WhisperBenchmark.Size(parse.GetValue(size)!) : null,
+                parse.GetValue(windows), parse.GetValue(decodeTokens));
+            Console.WriteLine($"{path ?? $"random {parse.GetValue(size)}-sized network"}: {r.Parameters / 1e6:F1} M parameters, threads {TorchRuntime.Describe().Threads}");
+            Console.WriteLine($"encoder {r.EncoderMsPerWindow:F0} ms per 30 s window; decoder {r.DecoderMsPerToken:F2} ms per token");
+            return Task.FromResult(ExitCodes.Ok);
+        }, ct));
+        return new Command("bench", "Speed benchmarks.") { train, BenchStreamCommand.Create(), BenchServeCommand.Create(), whisper };
     }
 }

@@ -32,6 +32,27 @@ internal sealed class WhisperAttention : nn.Module<Tensor, Tensor?, Tensor?, Ten
     /// <summary>Keys and values of <paramref name="source"/> (B, S, D), each (B, S, D).</summary>
     public (Tensor K, Tensor V) KeysValues(Tensor source) => (key.call(source), value.call(source));
 
+    /// <summary>Keys and values of <paramref name="source"/> (B, S, D) split into heads, keys scaled, laid out for the
+    /// products: (B, H, D/H, S) and (B, H, S, D/H), contiguous — computed once per window for cross-attention.</summary>
+    public (Tensor K, Tensor V) HeadKeysValues(Tensor source)
+    {
+        var (k, v) = KeysValues(source);
+        long b = k.shape[0], s = k.shape[1], d = k.shape[2];
+        double scale = Math.Pow(d / _heads, -0.25);
+        return ((k.view(b, s, _heads, -1).permute(0, 2, 3, 1) * scale).contiguous(), v.view(b, s, _heads, -1).permute(0, 2, 1, 3).contiguous());
+    }
+
+    /// <summary>Queries of x (B, T, D) attending to head keys/values from <see cref="HeadKeysValues"/> -> (B, T, D).</summary>
+    public Tensor AttendHeads(Tensor x, Tensor kh, Tensor vh)
+    {
+        var q = query.call(x);
+        long b = q.shape[0], t = q.shape[1], d = q.shape[2];
+        double scale = Math.Pow(d / _heads, -0.25);
+        var qh = q.view(b, t, _heads, -1).permute(0, 2, 1, 3) * scale;
+        var w = qh.matmul(kh).softmax(-1);
+        return @out.call(w.matmul(vh).permute(0, 2, 1, 3).flatten(2));
+    }
+
     /// <summary>Queries of x (B, T, D) attending to keys/values (B, S, D) -> (B, T, D).</summary>
     public Tensor Attend(Tensor x, Tensor k, Tensor v, Tensor? mask) => AttendWithScores(x, k, v, mask).Output;
 

@@ -57,10 +57,10 @@ internal sealed class WhisperBlock : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
         var keys = cachedK is null ? k : cat([cachedK, k], 1);
         var values = cachedV is null ? v : cat([cachedV, v], 1);
         x = x + attn.Attend(h, keys, values, mask);
-        x = x + cross_attn!.Attend(cross_attn_ln!.call(x), crossK, crossV, null);
+        x = x + cross_attn!.AttendHeads(cross_attn_ln!.call(x), crossK, crossV);
         return (x + mlp.call(mlp_ln.call(x)), k, v);
     }
 
-    /// <summary>The cross-attention keys/values of the audio (computed once per window).</summary>
-    public (Tensor K, Tensor V) CrossKeysValues(Tensor xa) => cross_attn_ln is null ? throw new InvalidOperationException("an encoder block") : cross_attn!.KeysValues(xa);
+    /// <summary>The cross-attention keys/values of the audio, split into heads (computed once per window).</summary>
+    public (Tensor K, Tensor V) CrossKeysValues(Tensor xa) => cross_attn_ln is null ? throw new InvalidOperationException("an encoder block") : cross_attn!.HeadKeysValues(xa);
 }

@@ -54,7 +54,7 @@ internal sealed class WhisperDecoder : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Norm(Tensor x) => ln.call(x);
 
     /// <summary>Logits of hidden states (…, D) through the token embedding: (…, V), float32.</summary>
-    public Tensor Logits(Tensor hidden) => hidden.matmul(token_embedding.weight!.t());
+    public Tensor Logits(Tensor hidden) => nn.functional.linear(hidden, token_embedding.weight!);   // x·Wᵀ without copying Wᵀ
 
     /// <summary>Additive causal mask (L, L): −∞ above the diagonal.</summary>
     public static Tensor CausalMask(long l, Device device) => full(l, l, float.NegativeInfinity, device: device).triu(1);
