@@ -19,13 +19,22 @@ public sealed class WhisperTranscribeTests
     [InlineData("tiny-random-en", "tiny-random-en.pt", "greedy_word_timestamps")]
     [InlineData("tiny-random-en", "ggml-tiny-random-en.bin", "greedy_word_timestamps")]
     [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt", "greedy_word_timestamps")]
-    public async Task Transcribe_LongInput_EqualsOpenAIs(string model, string file, string run)
+    public Task Transcribe_LongInput_EqualsOpenAIs(string model, string file, string run) =>
+        Check(model, file, "long_concat", JsonDocument.Parse(File.ReadAllText(WhisperKit.Path("refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty(run), run);
+
+    [Theory]
+    [InlineData("tiny-random-en", "tiny-random-en.pt")]
+    [InlineData("tiny-random-multi-v3", "hf")]
+    public Task Transcribe_Jfk_WordTimestamps_EqualsOpenAIs(string model, string file) =>
+        Check(model, file, "jfk", JsonDocument.Parse(File.ReadAllText(WhisperKit.Path("refs", model, "jfk.json"))).RootElement
+            .GetProperty("transcribe").GetProperty("greedy_word_timestamps"), "greedy_word_timestamps");
+
+    private static async Task Check(string model, string file, string clip, JsonElement golden, string run)
     {
         var checkpoint = WhisperCheckpoint.Load(WhisperKit.Path("models", model, file));
         using var network = WhisperNetwork.Load(checkpoint);
         var tokenizer = WhisperTokenizer.ForVocabulary(checkpoint.Dims.NVocab);
-        var golden = JsonDocument.Parse(File.ReadAllText(WhisperKit.Path("refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty(run);
-        var audio = await WhisperKit.AudioAsync("long_concat");
+        var audio = await WhisperKit.AudioAsync(clip);
         var calls = new List<(IReadOnlyList<int> Prompt, WhisperDecodeResult Result)>();
 
         WhisperTranscript transcript;
