@@ -26,7 +26,7 @@ public static class SpeechServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ServeOptions>().Bind(configuration.GetSection(ServeOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServeOptions>, ServeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServeOptions>>(new ProblemsValidator<ServeOptions>(o => o.Problems())));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ServeOptions>>().Value;
@@ -80,13 +80,6 @@ public static class SpeechServiceExtensions
             || http.Request.Headers.Authorization.ToString() == $"Bearer {key}")
             return next(http);
         return TranscriptionEndpoint.WriteErrorAsync(http, 401, "missing or wrong API key: send Authorization: Bearer KEY", "unauthorized");
-    }
-
-    /// <summary><see cref="ServeOptions.Problems"/> as options validation.</summary>
-    private sealed class ServeOptionsValidator : IValidateOptions<ServeOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, ServeOptions options) =>
-            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 
     /// <summary>Runs one second of audio through the model once the host has started.</summary>

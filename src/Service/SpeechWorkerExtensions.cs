@@ -16,7 +16,7 @@ public static class SpeechWorkerExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, Validator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>>(new ProblemsValidator<WorkerOptions>(o => o.Problems())));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
@@ -24,12 +24,5 @@ public static class SpeechWorkerExtensions
         });
         services.AddHostedService(sp => new SpeechWorker(sp.GetRequiredService<IOptions<WorkerOptions>>(), sp.GetRequiredService<ISpeechModel>()));
         return services;
-    }
-
-    /// <summary><see cref="WorkerOptions.Problems"/> as options validation.</summary>
-    private sealed class Validator : IValidateOptions<WorkerOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, WorkerOptions options) =>
-            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

@@ -17,7 +17,7 @@ public static class NgramLmBuilder
     public static (ITokenizer Tokenizer, int VocabSize) ModelTokenizer(string modelDirectory)
     {
         var config = ModelDirectory.ReadConfig(modelDirectory);
-        return (ModelDirectory.LoadTokenizer(modelDirectory, config), config.VocabSize);
+        return (ModelDirectory.LoadMatchingTokenizer(modelDirectory, config), config.VocabSize);
     }
 
     /// <summary>Builds the model. sentences: token ids (no sos/eos); vocabSize: the model's, ids &lt; vocabSize.</summary>

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Seq2Seq.Audio;
 using Seq2Seq.TestSupport;
+using static Seq2Seq.TestSupport.SpeechApi;
 
 namespace Seq2Seq.Cli.Tests;
 
@@ -27,13 +28,13 @@ public sealed partial class ServeTests(ServeFixture fixture) : IClassFixture<Ser
         var expected = tsv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1]);
         foreach (string file in files)
         {
-            Assert.Equal(expected[file], JsonDocument.Parse(await Transcribe(server, file, "json")).RootElement.GetProperty("text").GetString());
-            Assert.Equal(expected[file] + "\n", await Transcribe(server, file, "text"));
-            var verbose = JsonDocument.Parse(await Transcribe(server, file, "verbose_json")).RootElement;
+            Assert.Equal(expected[file], JsonDocument.Parse(await Transcribe(server.Uri, file, "json")).RootElement.GetProperty("text").GetString());
+            Assert.Equal(expected[file] + "\n", await Transcribe(server.Uri, file, "text"));
+            var verbose = JsonDocument.Parse(await Transcribe(server.Uri, file, "verbose_json")).RootElement;
             Assert.Equal(expected[file], verbose.GetProperty("text").GetString());
             Assert.True(verbose.GetProperty("duration").GetDouble() > 0.3);
             foreach (string format in new[] { "srt", "vtt" })
-                Assert.Equal(CliRunner.Run("transcribe", "--model", fixture.Model, "--beam", ServerBeam, "--format", format, file).Stdout, await Transcribe(server, file, format));
+                Assert.Equal(CliRunner.Run("transcribe", "--model", fixture.Model, "--beam", ServerBeam, "--format", format, file).Stdout, await Transcribe(server.Uri, file, format));
         }
         Assert.Equal("ok\n", await Http.GetStringAsync(new Uri(server.Uri, "healthz")));
         Assert.Equal("ready\n", await Http.GetStringAsync(new Uri(server.Uri, "readyz")));
@@ -55,8 +56,8 @@ public sealed partial class ServeTests(ServeFixture fixture) : IClassFixture<Ser
             await System.IO.File.WriteAllTextAsync(innocent, playlist);
 
             await using var server = await fixture.StartAsync();
-            var response = await Post(server, File(Encoding.ASCII.GetBytes(playlist), "innocent.mp3"));
-            await ExpectError(server, response, 400, "not an allowed audio format");
+            var response = await Post(server.Uri, File(Encoding.ASCII.GetBytes(playlist), "innocent.mp3"));
+            await ExpectError(server.Uri, response, 400, "not an allowed audio format");
 
             var cli = CliRunner.Run("transcribe", "--model", fixture.Model, "--untrusted", innocent);
             Assert.Equal(2, cli.ExitCode);
@@ -78,10 +79,10 @@ public sealed partial class ServeTests(ServeFixture fixture) : IClassFixture<Ser
             await System.IO.File.WriteAllBytesAsync(abandoned, new byte[1000]);
             await using var server = await fixture.StartAsync(new Dictionary<string, string> { ["TMPDIR"] = tmp });
             Assert.False(System.IO.File.Exists(abandoned));
-            Assert.Equal(HttpStatusCode.OK, (await Post(server, File(await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]), "a.wav"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Post(server.Uri, File(await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]), "a.wav"))).StatusCode);
             string ogg = Path.Combine(tmp, "a.ogg");
             ExternalTool.Run("sox", fixture.Clips[0], ogg);                                        // through ffmpeg
-            Assert.Equal(HttpStatusCode.OK, (await Post(server, File(await System.IO.File.ReadAllBytesAsync(ogg), "a.ogg"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Post(server.Uri, File(await System.IO.File.ReadAllBytesAsync(ogg), "a.ogg"))).StatusCode);
             Assert.Empty(Directory.GetFiles(spool));
         }
         finally { Directory.Delete(tmp, recursive: true); }
@@ -95,70 +96,11 @@ public sealed partial class ServeTests(ServeFixture fixture) : IClassFixture<Ser
         {
             await System.IO.File.WriteAllTextAsync(Path.Combine(tmp, "s2s-spool"), "a file where the spool directory should be");
             await using var server = await fixture.StartAsync(new Dictionary<string, string> { ["TMPDIR"] = tmp });
-            var response = await Post(server, File(await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]), "a.wav"));
+            var response = await Post(server.Uri, File(await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]), "a.wav"));
             string body = await response.Content.ReadAsStringAsync();
             Assert.True((int)response.StatusCode >= 500, body);
             Assert.DoesNotContain(tmp, body);
         }
         finally { Directory.Delete(tmp, recursive: true); }
-    }
-
-    private static async Task<string> Transcribe(ServeFixture.Server server, string file, string format)
-    {
-        var response = await Post(server, File(await System.IO.File.ReadAllBytesAsync(file), Path.GetFileName(file), ("response_format", format), ("model", "whisper-1")));
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{format}: {(int)response.StatusCode} {body}");
-        return body;
-    }
-
-    private static MultipartFormDataContent File(byte[] bytes, string name, params (string Key, string Value)[] fields)
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        form.Add(file, "file", name);
-        foreach (var (k, v) in fields) form.Add(new StringContent(v), k);
-        return form;
-    }
-
-    private static Task<HttpResponseMessage> Post(ServeFixture.Server server, HttpContent content, string? key = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Uri, "v1/audio/transcriptions")) { Content = content };
-        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return Http.SendAsync(request);
-    }
-
-    private static async Task ExpectError(ServeFixture.Server server, HttpResponseMessage response, int status, string fragment)
-    {
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}\n{server.Log}");
-        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
-        Assert.Contains(fragment, error.GetProperty("message").GetString());
-    }
-
-    private static async Task<ClientWebSocket> Connect(ServeFixture.Server server, string query = "", string? key = null)
-    {
-        var ws = new ClientWebSocket();
-        if (key is not null) ws.Options.SetRequestHeader("Authorization", $"Bearer {key}");
-        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Uri.Port}/v1/listen{query}"), default);
-        return ws;
-    }
-
-    /// <summary>Every JSON event until the server closes, and the close status.</summary>
-    private static async Task<(List<JsonElement> Events, WebSocketCloseStatus? Status)> ReadAll(ClientWebSocket ws)
-    {
-        var events = new List<JsonElement>();
-        var buffer = new byte[65536];
-        var message = new MemoryStream();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var r = await ws.ReceiveAsync(buffer, timeout.Token);
-            if (r.MessageType == WebSocketMessageType.Close) return (events, r.CloseStatus);
-            message.Write(buffer, 0, r.Count);
-            if (!r.EndOfMessage) continue;
-            events.Add(JsonDocument.Parse(message.ToArray()).RootElement.Clone());
-            message.SetLength(0);
-        }
     }
 }

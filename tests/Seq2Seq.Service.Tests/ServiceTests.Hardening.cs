@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Seq2Seq.Audio;
 using Seq2Seq.TestSupport;
+using static Seq2Seq.TestSupport.SpeechApi;
 
 namespace Seq2Seq.Service.Tests;
 
@@ -15,7 +16,7 @@ public sealed partial class ServiceTests
     public async Task Upload_WhileEverySlotIsTaken_Is429BeforeTheBodyIsRead()
     {
         await using var server = await fixture.StartAsync(("MaxConcurrent", "1"));
-        using var holder = await Connect(server);                    // a stream holds the only slot
+        using var holder = await Connect(server.Uri);                    // a stream holds the only slot
         var started = new byte[4096];
         await holder.ReceiveAsync(started, default);
 
@@ -42,8 +43,8 @@ public sealed partial class ServiceTests
             ExternalTool.Run("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", wav, "trim", "0", "200");
             await using var server = await fixture.StartAsync(("MaxAudioSeconds", "60"));
             // The length is in the message only when it was known before decoding (decoding stops at the limit, unaware of the rest).
-            await ExpectError(server, await Post(server, File(await System.IO.File.ReadAllBytesAsync(mp3), "long.mp3")), 413, "1200 s");
-            await ExpectError(server, await Post(server, File(await System.IO.File.ReadAllBytesAsync(wav), "long.wav")), 413, "200 s");
+            await ExpectError(server.Uri, await Post(server.Uri, File(await System.IO.File.ReadAllBytesAsync(mp3), "long.mp3")), 413, "1200 s");
+            await ExpectError(server.Uri, await Post(server.Uri, File(await System.IO.File.ReadAllBytesAsync(wav), "long.wav")), 413, "200 s");
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
@@ -52,7 +53,7 @@ public sealed partial class ServiceTests
     public async Task BadAudio_ErrorsNameTheUpload_NotATemporaryPath()
     {
         await using var server = await fixture.StartAsync();
-        var response = await Post(server, File("definitely not audio, but long enough to be sniffed"u8.ToArray(), "notes.ogg"));
+        var response = await Post(server.Uri, File("definitely not audio, but long enough to be sniffed"u8.ToArray(), "notes.ogg"));
         string body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("notes.ogg", body);
@@ -66,10 +67,10 @@ public sealed partial class ServiceTests
         await using var server = await fixture.StartAsync();
         var wav = await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]);
         foreach (string language in new[] { "EN", "en", "English", "ENGLISH" })
-            Assert.Equal(HttpStatusCode.OK, (await Post(server, File(wav, "a.wav", ("language", language)))).StatusCode);
-        await ExpectError(server, await Post(server, File(wav, "a.wav", ("language", "de"))), 400, "English only");
+            Assert.Equal(HttpStatusCode.OK, (await Post(server.Uri, File(wav, "a.wav", ("language", language)))).StatusCode);
+        await ExpectError(server.Uri, await Post(server.Uri, File(wav, "a.wav", ("language", "de"))), 400, "English only");
         var get = await Http.GetAsync(new Uri(server.Uri, "v1/audio/transcriptions"));
-        await ExpectError(server, get, 405, "POST");
+        await ExpectError(server.Uri, get, 405, "POST");
     }
 
     [Theory]
@@ -80,7 +81,7 @@ public sealed partial class ServiceTests
     public async Task WebSocketErrors_WhileTheClientIsStillSending_GetAnErrorEventAndTheirCloseCode(string kind, int code, string message)
     {
         await using var server = await fixture.StartAsync(("StreamIdleSeconds", "2"), ("MaxAudioSeconds", "3"));
-        using var ws = await Connect(server, kind == "nan" ? "?encoding=f32le" : "");
+        using var ws = await Connect(server.Uri, kind == "nan" ? "?encoding=f32le" : "");
         var reading = ReadAll(ws);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var sending = Task.Run(async () =>

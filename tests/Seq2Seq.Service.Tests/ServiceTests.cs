@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Seq2Seq.Audio;
 using Seq2Seq.Pipeline;
+using static Seq2Seq.TestSupport.SpeechApi;
 
 namespace Seq2Seq.Service.Tests;
 
@@ -14,7 +15,6 @@ public sealed partial class ServiceTests(ServiceFixture fixture) : IClassFixture
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
     // The server searches with its own beam (Serve:Beam), so `s2s transcribe` is run with the same one to compare.
-    private static readonly string ServerBeam = $"{new Seq2Seq.Service.ServeOptions().Beam}";
 
     [Fact]
     public async Task Transcriptions_EveryResponseFormat_MatchesTheLibrary()
@@ -23,13 +23,13 @@ public sealed partial class ServiceTests(ServiceFixture fixture) : IClassFixture
         foreach (string file in ServiceFixture.Samples.Concat(fixture.Clips))
         {
             var expected = await fixture.ExpectedAsync(file);
-            Assert.Equal(expected.Text, JsonDocument.Parse(await Transcribe(server, file, "json")).RootElement.GetProperty("text").GetString());
-            Assert.Equal(expected.Text + "\n", await Transcribe(server, file, "text"));
-            var verbose = JsonDocument.Parse(await Transcribe(server, file, "verbose_json")).RootElement;
+            Assert.Equal(expected.Text, JsonDocument.Parse(await Transcribe(server.Uri, file, "json")).RootElement.GetProperty("text").GetString());
+            Assert.Equal(expected.Text + "\n", await Transcribe(server.Uri, file, "text"));
+            var verbose = JsonDocument.Parse(await Transcribe(server.Uri, file, "verbose_json")).RootElement;
             Assert.Equal(expected.Text, verbose.GetProperty("text").GetString());
             Assert.True(verbose.GetProperty("duration").GetDouble() > 0.3);
-            Assert.Equal(Subtitles.Srt(expected.ToTranscript()), await Transcribe(server, file, "srt"));
-            Assert.Equal(Subtitles.Vtt(expected.ToTranscript()), await Transcribe(server, file, "vtt"));
+            Assert.Equal(Subtitles.Srt(expected.ToTranscript()), await Transcribe(server.Uri, file, "srt"));
+            Assert.Equal(Subtitles.Vtt(expected.ToTranscript()), await Transcribe(server.Uri, file, "vtt"));
         }
         Assert.Equal("ok\n", await Http.GetStringAsync(new Uri(server.Uri, "healthz")));
         Assert.Equal("ready\n", await Http.GetStringAsync(new Uri(server.Uri, "readyz")));
@@ -45,12 +45,12 @@ public sealed partial class ServiceTests(ServiceFixture fixture) : IClassFixture
         string good = fixture.Clips[0];
         byte[] wav = await System.IO.File.ReadAllBytesAsync(good);
 
-        await ExpectError(server, await Post(server, File(wav[..1000], "truncated.wav")), 400, "data chunk claims");
-        await ExpectError(server, await Post(server, File([], "empty.wav")), 400, "empty");
-        await ExpectError(server, await Post(server, File("not audio at all"u8.ToArray(), "text.wav")), 400, "text.wav");
-        await ExpectError(server, await Post(server, new StringContent("{\"file\": 1}", Encoding.UTF8, "application/json")), 415, "multipart/form-data");
-        await ExpectError(server, await Post(server, new MultipartFormDataContent { { new StringContent("x"), "model" } }), 400, "'file'");
-        await ExpectError(server, await Post(server, File(wav, "a.wav", ("response_format", "mp3"))), 400, "response_format");
+        await ExpectError(server.Uri, await Post(server.Uri, File(wav[..1000], "truncated.wav")), 400, "data chunk claims");
+        await ExpectError(server.Uri, await Post(server.Uri, File([], "empty.wav")), 400, "empty");
+        await ExpectError(server.Uri, await Post(server.Uri, File("not audio at all"u8.ToArray(), "text.wav")), 400, "text.wav");
+        await ExpectError(server.Uri, await Post(server.Uri, new StringContent("{\"file\": 1}", Encoding.UTF8, "application/json")), 415, "multipart/form-data");
+        await ExpectError(server.Uri, await Post(server.Uri, new MultipartFormDataContent { { new StringContent("x"), "model" } }), 400, "'file'");
+        await ExpectError(server.Uri, await Post(server.Uri, File(wav, "a.wav", ("response_format", "mp3"))), 400, "response_format");
 
         // A 2 GB upload claim: answered from the header, before any body is read.
         using (var tcp = new TcpClient())
@@ -67,26 +67,26 @@ public sealed partial class ServiceTests(ServiceFixture fixture) : IClassFixture
         }
 
         // Garbage on the WebSocket: a text frame that is not the end message, and a bad query.
-        using (var ws = await Connect(server))
+        using (var ws = await Connect(server.Uri))
         {
             await ws.SendAsync("\u0001garbage{"u8.ToArray(), WebSocketMessageType.Text, true, default);
             var (events, status) = await ReadAll(ws);
             Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
             Assert.Equal(["session_started", "error", "session_stopped"], events.Select(e => e.GetProperty("type").GetString()));
         }
-        using (var ws = await Connect(server, "?encoding=mu-law"))
+        using (var ws = await Connect(server.Uri, "?encoding=mu-law"))
         {
             var (_, status) = await ReadAll(ws);
             Assert.Equal(WebSocketCloseStatus.InvalidMessageType, status);
         }
 
-        using (var ws = await Connect(server))                       // a client that vanishes mid-stream
+        using (var ws = await Connect(server.Uri))                       // a client that vanishes mid-stream
         {
             await ws.SendAsync(new byte[32000], WebSocketMessageType.Binary, true, default);
             ws.Abort();
         }
 
-        var ok = await Post(server, File(wav, "good.wav"));
+        var ok = await Post(server.Uri, File(wav, "good.wav"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
@@ -101,7 +101,7 @@ public sealed partial class ServiceTests(ServiceFixture fixture) : IClassFixture
             string clip = fixture.Clips[i % fixture.Clips.Count];
             using var reader = WavReader.Open(clip);
             var samples = reader.ReadToEnd();
-            using var ws = await Connect(server, $"?rate={reader.Format.SampleRate}");
+            using var ws = await Connect(server.Uri, $"?rate={reader.Format.SampleRate}");
             var reading = ReadAll(ws);
             int chunk = reader.Format.SampleRate / 10;                                         // 100 ms frames, paced
             for (int at = 0; at < samples.Length; at += chunk)
@@ -128,75 +128,16 @@ public sealed partial class ServiceTests(ServiceFixture fixture) : IClassFixture
         await using var server = await fixture.StartAsync(("ApiKey", "sekrit"), ("MaxConcurrent", "1"));
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(server.Uri, "healthz"))).StatusCode);
         var wav = await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]);
-        await ExpectError(server, await Post(server, File(wav, "a.wav")), 401, "API key");
-        Assert.Equal(HttpStatusCode.OK, (await Post(server, File(wav, "a.wav"), "sekrit")).StatusCode);
+        await ExpectError(server.Uri, await Post(server.Uri, File(wav, "a.wav")), 401, "API key");
+        Assert.Equal(HttpStatusCode.OK, (await Post(server.Uri, File(wav, "a.wav"), "sekrit")).StatusCode);
 
-        using var first = await Connect(server, "", "sekrit");
+        using var first = await Connect(server.Uri, "", "sekrit");
         var started = new byte[4096];                            // session_started: the first stream holds the only slot
         Assert.Contains("session_started", Encoding.UTF8.GetString(started, 0, (await first.ReceiveAsync(started, default)).Count));
         await first.SendAsync(new byte[3200], WebSocketMessageType.Binary, true, default);
-        using var second = await Connect(server, "", "sekrit");
+        using var second = await Connect(server.Uri, "", "sekrit");
         var (_, status) = await ReadAll(second);
         Assert.Equal((WebSocketCloseStatus)1013, status);
-        await ExpectError(server, await Post(server, File(wav, "a.wav"), "sekrit"), 429, "limit");
-    }
-
-    private static async Task<string> Transcribe(ServiceFixture.Server server, string file, string format)
-    {
-        var response = await Post(server, File(await System.IO.File.ReadAllBytesAsync(file), Path.GetFileName(file), ("response_format", format), ("model", "whisper-1")));
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{format}: {(int)response.StatusCode} {body}");
-        return body;
-    }
-
-    private static MultipartFormDataContent File(byte[] bytes, string name, params (string Key, string Value)[] fields)
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        form.Add(file, "file", name);
-        foreach (var (k, v) in fields) form.Add(new StringContent(v), k);
-        return form;
-    }
-
-    private static Task<HttpResponseMessage> Post(ServiceFixture.Server server, HttpContent content, string? key = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Uri, "v1/audio/transcriptions")) { Content = content };
-        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return Http.SendAsync(request);
-    }
-
-    private static async Task ExpectError(ServiceFixture.Server server, HttpResponseMessage response, int status, string fragment)
-    {
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body} ({server.Uri})");
-        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
-        Assert.Contains(fragment, error.GetProperty("message").GetString());
-    }
-
-    private static async Task<ClientWebSocket> Connect(ServiceFixture.Server server, string query = "", string? key = null)
-    {
-        var ws = new ClientWebSocket();
-        if (key is not null) ws.Options.SetRequestHeader("Authorization", $"Bearer {key}");
-        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Uri.Port}/v1/listen{query}"), default);
-        return ws;
-    }
-
-    /// <summary>Every JSON event until the server closes, and the close status.</summary>
-    private static async Task<(List<JsonElement> Events, WebSocketCloseStatus? Status)> ReadAll(ClientWebSocket ws)
-    {
-        var events = new List<JsonElement>();
-        var buffer = new byte[65536];
-        var message = new MemoryStream();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var r = await ws.ReceiveAsync(buffer, timeout.Token);
-            if (r.MessageType == WebSocketMessageType.Close) return (events, r.CloseStatus);
-            message.Write(buffer, 0, r.Count);
-            if (!r.EndOfMessage) continue;
-            events.Add(JsonDocument.Parse(message.ToArray()).RootElement.Clone());
-            message.SetLength(0);
-        }
+        await ExpectError(server.Uri, await Post(server.Uri, File(wav, "a.wav"), "sekrit"), 429, "limit");
     }
 }

@@ -62,14 +62,21 @@ internal static class ModelDirectory
         }
     }
 
+    /// <summary>The directory's tokenizer, which must have the config's vocabulary size.</summary>
+    public static ITokenizer LoadMatchingTokenizer(string directory, ModelConfig config)
+    {
+        var tokenizer = LoadTokenizer(directory, config);
+        if (tokenizer.VocabSize != config.VocabSize)
+            throw new CheckpointException(directory, $"tokenizer has {tokenizer.VocabSize} ids but config says VocabSize {config.VocabSize}");
+        return tokenizer;
+    }
+
     /// <summary>Loads config, tokenizer, weights, and the language model and lexicon if the directory has them
     /// (<c>lm.bin</c>, <c>lexicon.txt</c>); the model is in eval mode on <paramref name="device"/>.</summary>
     public static (SpeechModel Model, ITokenizer Tokenizer, NgramLm? Lm, Lexicon? Lexicon) Load(string directory, Device device)
     {
         var config = ReadConfig(directory);
-        var tokenizer = LoadTokenizer(directory, config);
-        if (tokenizer.VocabSize != config.VocabSize)
-            throw new CheckpointException(directory, $"tokenizer has {tokenizer.VocabSize} ids but config says VocabSize {config.VocabSize}");
+        var tokenizer = LoadMatchingTokenizer(directory, config);
         string lmPath = Path.Combine(directory, NgramLm.FileName);
         var lm = File.Exists(lmPath) ? NgramLm.Load(lmPath) : null;
         if (lm is not null && lm.VocabSize != config.VocabSize)

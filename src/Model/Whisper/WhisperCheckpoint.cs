@@ -122,26 +122,45 @@ public sealed class WhisperCheckpoint
         };
         long count = WhisperTensor.Count(t.Shape);
         var values = new float[count];
+        if (IsContiguous(t))
+        {
+            if ((t.Offset + count) * size > storage.Length) throw new CheckpointException(path, $"{name}: view past the end of its storage (truncated file?)");
+            for (long i = 0; i < count; i++) values[i] = Read(storage.AsSpan((int)((t.Offset + i) * size), size), t.Storage.Type);
+            return values;
+        }
         var index = new long[t.Shape.Length];
         for (long i = 0; i < count; i++)
         {
             long element = t.Offset;
             for (int k = 0; k < index.Length; k++) element += index[k] * t.Stride[k];
             if ((element + 1) * size > storage.Length) throw new CheckpointException(path, $"{name}: view past the end of its storage (truncated file?)");
-            var b = storage.AsSpan((int)(element * size), size);
-            values[i] = t.Storage.Type switch
-            {
-                "FloatStorage" => BinaryPrimitives.ReadSingleLittleEndian(b),
-                "HalfStorage" => (float)BinaryPrimitives.ReadHalfLittleEndian(b),
-                "BFloat16Storage" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(b) << 16),
-                "DoubleStorage" => (float)BinaryPrimitives.ReadDoubleLittleEndian(b),
-                "IntStorage" => BinaryPrimitives.ReadInt32LittleEndian(b),
-                _ => BinaryPrimitives.ReadInt64LittleEndian(b),
-            };
+            values[i] = Read(storage.AsSpan((int)(element * size), size), t.Storage.Type);
             for (int k = index.Length - 1; k >= 0 && ++index[k] == t.Shape[k]; k--) index[k] = 0;   // next C-order index
         }
         return values;
     }
+
+    /// <summary>Whether a view's strides are the C-order strides of its shape (then it is one run of its storage).</summary>
+    private static bool IsContiguous(TorchPickle.TensorRef t)
+    {
+        long expected = 1;
+        for (int k = t.Shape.Length - 1; k >= 0; k--)
+        {
+            if (t.Shape[k] != 1 && t.Stride[k] != expected) return false;
+            expected *= t.Shape[k];
+        }
+        return true;
+    }
+
+    private static float Read(ReadOnlySpan<byte> b, string type) => type switch
+    {
+        "FloatStorage" => BinaryPrimitives.ReadSingleLittleEndian(b),
+        "HalfStorage" => (float)BinaryPrimitives.ReadHalfLittleEndian(b),
+        "BFloat16Storage" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(b) << 16),
+        "DoubleStorage" => (float)BinaryPrimitives.ReadDoubleLittleEndian(b),
+        "IntStorage" => BinaryPrimitives.ReadInt32LittleEndian(b),
+        _ => BinaryPrimitives.ReadInt64LittleEndian(b),
+    };
 
     private static byte[] ReadAll(ZipArchiveEntry entry)
     {

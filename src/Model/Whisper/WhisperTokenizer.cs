@@ -26,12 +26,12 @@ public sealed partial class WhisperTokenizer
 
     private readonly IReadOnlyList<byte[]> _ranks;
     private readonly TiktokenTokenizer _bpe;
-    private readonly string[] _specials;
+    private readonly string[] _specials, _languages;
 
     private WhisperTokenizer(IReadOnlyList<byte[]> ranks, bool multilingual, int languages)
     {
         if (languages is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(languages), languages, "Whisper has at most 100 language tokens");
-        (_ranks, Multilingual, Languages) = (ranks, multilingual, LanguageCodes.Take(languages).ToArray());
+        (_ranks, Multilingual, _languages) = (ranks, multilingual, LanguageCodes.Take(languages).ToArray());
         var specials = new List<string> { "<|endoftext|>", "<|startoftranscript|>" };
         specials.AddRange(Languages.Select(l => $"<|{l}|>"));
         specials.AddRange(["<|translate|>", "<|transcribe|>", "<|startoflm|>", "<|startofprev|>", "<|nospeech|>", "<|notimestamps|>"]);
@@ -82,7 +82,7 @@ public sealed partial class WhisperTokenizer
     public bool Multilingual { get; }
 
     /// <summary>The language codes of the language tokens, in token order.</summary>
-    public IReadOnlyList<string> Languages { get; }
+    public IReadOnlyList<string> Languages => _languages;
 
     /// <summary>Special token ids.</summary>
     public int EndOfText { get; }
@@ -104,7 +104,7 @@ public sealed partial class WhisperTokenizer
     /// <summary>The language token of a code ("en"), or null when the vocabulary has none for it.</summary>
     public int? LanguageToken(string code)
     {
-        int i = Languages.ToList().IndexOf(code);
+        int i = Array.IndexOf(_languages, code);
         return i < 0 ? null : StartOfTranscript + 1 + i;
     }
 

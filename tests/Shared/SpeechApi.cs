@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Xunit;
+
+namespace Seq2Seq.TestSupport;
+
+/// <summary>A client of the speech service's HTTP and WebSocket API for tests (the in-process host and the s2s serve process).</summary>
+internal static class SpeechApi
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
+
+    /// <summary>Uploads a file with a response format and returns the 200 body.</summary>
+    public static async Task<string> Transcribe(Uri server, string file, string format)
+    {
+        var response = await Post(server, File(await System.IO.File.ReadAllBytesAsync(file), Path.GetFileName(file), ("response_format", format), ("model", "whisper-1")));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{format}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+
+    /// <summary>A multipart form with the audio as "file" and the given fields.</summary>
+    public static MultipartFormDataContent File(byte[] bytes, string name, params (string Key, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(file, "file", name);
+        foreach (var (k, v) in fields) form.Add(new StringContent(v), k);
+        return form;
+    }
+
+    /// <summary>POST /v1/audio/transcriptions, with an API key when given.</summary>
+    public static Task<HttpResponseMessage> Post(Uri server, HttpContent content, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "v1/audio/transcriptions")) { Content = content };
+        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return Http.SendAsync(request);
+    }
+
+    /// <summary>Asserts an OpenAI-style JSON error of <paramref name="status"/> whose message contains <paramref name="fragment"/>.</summary>
+    public static async Task ExpectError(Uri server, HttpResponseMessage response, int status, string fragment)
+    {
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body} ({server})");
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+        Assert.Contains(fragment, error.GetProperty("message").GetString());
+    }
+
+    /// <summary>Opens /v1/listen with a query, and an API key when given.</summary>
+    public static async Task<ClientWebSocket> Connect(Uri server, string query = "", string? key = null)
+    {
+        var ws = new ClientWebSocket();
+        if (key is not null) ws.Options.SetRequestHeader("Authorization", $"Bearer {key}");
+        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/v1/listen{query}"), default);
+        return ws;
+    }
+
+    /// <summary>Every JSON event until the server closes, and the close status.</summary>
+    public static async Task<(List<JsonElement> Events, WebSocketCloseStatus? Status)> ReadAll(ClientWebSocket ws)
+    {
+        var events = new List<JsonElement>();
+        var buffer = new byte[65536];
+        var message = new MemoryStream();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var r = await ws.ReceiveAsync(buffer, timeout.Token);
+            if (r.MessageType == WebSocketMessageType.Close) return (events, r.CloseStatus);
+            message.Write(buffer, 0, r.Count);
+            if (!r.EndOfMessage) continue;
+            events.Add(JsonDocument.Parse(message.ToArray()).RootElement.Clone());
+            message.SetLength(0);
+        }
+    }
+}
