@@ -8,18 +8,22 @@ public sealed class WhisperTranscribeCommandTests
 {
     private static readonly string Kit = Path.GetFullPath(Path.Combine(Root(), "..", "shared", "whisper"));
 
+    /// <param name="reference">greedy (no --beam: openai-whisper's transcribe() default) or beam5 (--beam 5).</param>
     [Theory]
-    [InlineData("tiny-random-en", "tiny-random-en.pt")]
-    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin")]
-    [InlineData("tiny-random-en", "hf")]
-    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt")]
-    public void TranscribeJson_LongInput_SegmentsEqualOpenAIs(string model, string file)
+    [InlineData("tiny-random-en", "tiny-random-en.pt", "greedy")]
+    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin", "greedy")]
+    [InlineData("tiny-random-en", "hf", "greedy")]
+    [InlineData("tiny-random-multi-v3", "tiny-random-multi-v3.pt", "greedy")]
+    [InlineData("tiny-random-en", "ggml-tiny-random-en.bin", "beam5")]
+    [InlineData("tiny-random-multi-v3", "hf", "beam5")]
+    public void TranscribeJson_LongInput_SegmentsEqualOpenAIs(string model, string file, string reference)
     {
-        var run = CliRunner.Run("transcribe", "--model", Path.Combine(Kit, "models", model, file), "--format", "json",
-            Path.Combine(Kit, "audio", "long_concat.flac"), "--temperature", "0");
+        string[] beam = reference == "beam5" ? ["--beam", "5"] : [];
+        var run = CliRunner.Run(["transcribe", "--model", Path.Combine(Kit, "models", model, file), "--format", "json",
+            Path.Combine(Kit, "audio", "long_concat.flac"), "--temperature", "0", .. beam]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var output = JsonDocument.Parse(run.Stdout).RootElement[0];
-        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(Kit, "refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty("greedy");
+        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(Kit, "refs", model, "long_concat.transcribe.json"))).RootElement.GetProperty(reference);
         Assert.Equal(golden.GetProperty("language").GetString(), output.GetProperty("language").GetString());
         var expected = golden.GetProperty("segments").EnumerateArray().Where(s => s.GetProperty("text").GetString()!.Trim().Length > 0).ToList();
         var segments = output.GetProperty("segments").EnumerateArray().ToList();

@@ -28,7 +28,7 @@ internal static class CommonOptions
     public sealed class Search
     {
         private readonly Option<DecodingMethod> _method;
-        private readonly Option<int> _beam;
+        private readonly Option<int?> _beam;
         private readonly Option<double> _ctcWeight;
         private readonly Option<double> _lmWeight = LmWeight();
         private readonly Option<double> _unknownWord = UnknownWordPenalty();
@@ -52,6 +52,18 @@ internal static class CommonOptions
         {
             Description = "Time every word (Whisper: from cross-attention; our models always time words). [default: false]",
         };
+        private readonly Option<double> _patience = new("--patience")
+        {
+            Description = "Whisper beam search: a window ends when beam × patience hypotheses have finished.", DefaultValueFactory = _ => new DecodeOptions().Patience,
+        };
+        private readonly Option<bool> _condition = new("--condition-on-previous-text")
+        {
+            Description = "Whisper: prompt each 30 s window with the text before it; `false` decodes windows independently (fewer repetition loops).",
+            DefaultValueFactory = _ => new DecodeOptions().ConditionOnPreviousText,
+        };
+        private readonly Option<double?> _noSpeech = Threshold("--no-speech-threshold", "Whisper: a window whose no-speech probability is above this (and whose log-probability fails) is silence", new DecodeOptions().NoSpeechThreshold);
+        private readonly Option<double?> _compression = Threshold("--compression-ratio-threshold", "Whisper: a window whose text compresses better than this is decoded again at the next temperature", new DecodeOptions().CompressionRatioThreshold);
+        private readonly Option<double?> _logprob = Threshold("--logprob-threshold", "Whisper: a window whose average token log-probability is below this is decoded again at the next temperature", new DecodeOptions().LogprobThreshold);
         private readonly bool _streaming;
 
         /// <param name="streaming">Whether the search finalises streaming segments (--final-search: JointBeam or
@@ -62,8 +74,8 @@ internal static class CommonOptions
             _method = streaming ? FinalSearch() : Method();
             _beam = new("--beam", "-b")
             {
-                Description = streaming ? "Hypotheses kept by the CTC prefix beam search and by the final search at each segment's end." : "Beam size for JointBeam and CtcRescore.",
-                DefaultValueFactory = _ => new DecodeOptions().BeamSize,
+                Description = (streaming ? "Hypotheses kept by the CTC prefix beam search and by the final search at each segment's end" : "Beam size for JointBeam and CtcRescore")
+                    + $"; Whisper: beam search per window at temperature 0 (5 is openai-whisper's command line). Default: {DecodeOptions.DefaultBeamSize} for our models, greedy for Whisper.",
             };
             _ctcWeight = new("--ctc-weight")
             {
@@ -84,6 +96,11 @@ internal static class CommonOptions
             command.Options.Add(_prompt);
             command.Options.Add(_temperature);
             command.Options.Add(_wordTimestamps);
+            command.Options.Add(_patience);
+            command.Options.Add(_condition);
+            command.Options.Add(_noSpeech);
+            command.Options.Add(_compression);
+            command.Options.Add(_logprob);
         }
 
         /// <summary>--final-search, added by <see cref="Streaming"/> after its chunk option.</summary>
@@ -95,7 +112,24 @@ internal static class CommonOptions
             LmWeight = parse.GetValue(_lmWeight), UnknownWordPenalty = parse.GetValue(_unknownWord),
             Language = parse.GetValue(_language), Task = parse.GetValue(_task)!, Prompt = parse.GetValue(_prompt),
             Temperatures = parse.GetValue(_temperature) is { } t ? Temperatures(t) : null, WordTimestamps = parse.GetValue(_wordTimestamps),
+            Patience = parse.GetValue(_patience), ConditionOnPreviousText = parse.GetValue(_condition),
+            NoSpeechThreshold = parse.GetValue(_noSpeech), CompressionRatioThreshold = parse.GetValue(_compression), LogprobThreshold = parse.GetValue(_logprob),
         }.Validated();
+
+        /// <summary>A Whisper threshold: a number, or "none" to turn the check off.</summary>
+        private static Option<double?> Threshold(string name, string description, double? defaultValue) => new(name)
+        {
+            Description = description + "; `none` turns the check off.",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string v = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (v.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
+                if (double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double x)) return x;
+                r.AddError($"{name}: '{v}' is not a number or none");
+                return null;
+            },
+        };
 
         private static double[] Temperatures(string list)
         {

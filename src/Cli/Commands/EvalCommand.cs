@@ -60,7 +60,7 @@ internal static class EvalCommand
             if (parse.GetValue(output) is { } outPath)
                 await File.WriteAllLinesAsync(outPath, entries.Select((e, i) => $"{e.Path}\t{hyps[i]}"), token);
 
-            string what = $"method {options.Method}{(options.Method is DecodingMethod.JointBeam or DecodingMethod.CtcRescore ? $" beam {options.BeamSize}" : "")}";
+            string what = $"method {options.Method}{(options.Method is DecodingMethod.JointBeam or DecodingMethod.CtcRescore ? $" beam {options.Beam}" : "")}";
             Report(entries, hyps, what, (decodeSeconds, audioSeconds), parse.GetValue(worst));
             return ExitCodes.Ok;
         }, ct));

@@ -64,7 +64,7 @@ internal static class AttentionSearch
         if (options.LmWeight == 0) lm = null;
         if (options.UnknownWordPenalty == 0) lexicon = null;
         double lambda = options.CtcWeight;
-        int beam = options.BeamSize, b = ctc.Count;
+        int beam = options.Beam, b = ctc.Count;
         var scorers = ctc.Select(c => lambda > 0 ? new CtcPrefixScorer(c) : null).ToArray();
         using var cache = decoder.Start(memory, memoryMask);
         var live = Enumerable.Range(0, b).Select(u => new List<Hypothesis> { new([], [], 0f, 0f, 0f, scorers[u]?.Initial(), Lexicon.Initial, u) }).ToArray();
@@ -130,7 +130,7 @@ internal static class AttentionSearch
         }
         // The best `beam` expansions survive; those that chose eos finish (and so take a slot, as in ESPnet).
         var next = new List<Hypothesis>();
-        foreach (var hyp in expanded.OrderByDescending(h => h.Score).Take(options.BeamSize))
+        foreach (var hyp in expanded.OrderByDescending(h => h.Score).Take(options.Beam))
         {
             if (hyp.Row < 0) ended.Add(hyp);
             else if (RepeatGuard.IsLooping(hyp.Tokens, options.MaxRepeats))
@@ -138,7 +138,7 @@ internal static class AttentionSearch
             else next.Add(hyp);
         }
         // Scores only fall as tokens are added: stop once every live hypothesis is far behind the finished ones.
-        if (ended.Count >= options.BeamSize && next.Count > 0 && next.Max(h => h.Score) < ended.Max(h => h.Score) - EndMargin)
+        if (ended.Count >= options.Beam && next.Count > 0 && next.Max(h => h.Score) < ended.Max(h => h.Score) - EndMargin)
             next.Clear();
         return next;
     }

@@ -6,8 +6,16 @@ public sealed record DecodeOptions
     /// <summary>Search method. Default: JointBeam.</summary>
     public DecodingMethod Method { get; init; } = DecodingMethod.JointBeam;
 
-    /// <summary>Hypotheses kept by beam search. 1 with <see cref="CtcWeight"/> 0 equals attention greedy. Default: 8.</summary>
-    public int BeamSize { get; init; } = 8;
+    /// <summary>Hypotheses kept by beam search; null: the model's default — 8 for our models (1 with
+    /// <see cref="CtcWeight"/> 0 equals attention greedy), greedy for Whisper (as openai-whisper's <c>transcribe()</c>;
+    /// its command line asks for 5). Default: null.</summary>
+    public int? BeamSize { get; init; }
+
+    /// <summary>Our models' beam when <see cref="BeamSize"/> is null.</summary>
+    public const int DefaultBeamSize = 8;
+
+    /// <summary>The beam our models search with: <see cref="BeamSize"/>, or <see cref="DefaultBeamSize"/>.</summary>
+    public int Beam => BeamSize ?? DefaultBeamSize;
 
     /// <summary>Weight of CTC prefix scores in joint beam search, 0–1. Default: 0.3.</summary>
     public double CtcWeight { get; init; } = 0.3;
@@ -39,6 +47,26 @@ public sealed record DecodeOptions
     /// null: the model's default (Whisper: 0, 0.2, …, 1.0). Default: null.</summary>
     public IReadOnlyList<double>? Temperatures { get; init; }
 
+    /// <summary>Whisper's beam search patience: a window's search ends when beam × patience hypotheses have finished.
+    /// Default: 1.</summary>
+    public double Patience { get; init; } = 1;
+
+    /// <summary>Give each Whisper window the text of the windows before as a prompt (consistent style across windows;
+    /// false: windows decode independently, fewer repetition loops). Default: true.</summary>
+    public bool ConditionOnPreviousText { get; init; } = true;
+
+    /// <summary>A Whisper window whose no-speech probability is above this, and whose average log-probability is below
+    /// <see cref="LogprobThreshold"/>, is silence and gives no text; null: never. Default: 0.6.</summary>
+    public double? NoSpeechThreshold { get; init; } = 0.6;
+
+    /// <summary>A Whisper window whose text compresses (zlib) better than this is a repetition loop: decoded again at the
+    /// next temperature; null: never. Default: 2.4.</summary>
+    public double? CompressionRatioThreshold { get; init; } = 2.4;
+
+    /// <summary>A Whisper window whose average token log-probability is below this is decoded again at the next
+    /// temperature; null: never. Default: −1.</summary>
+    public double? LogprobThreshold { get; init; } = -1;
+
     /// <summary>Time every word where the model times words on request (Whisper: cross-attention alignment; our models
     /// always time words from the CTC alignment). Default: false.</summary>
     public bool WordTimestamps { get; init; }
@@ -47,6 +75,10 @@ public sealed record DecodeOptions
     public DecodeOptions Validated()
     {
         if (BeamSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(BeamSize), BeamSize, "beam size must be 1–64");
+        if (Patience is <= 0 or > 10 || double.IsNaN(Patience)) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "patience must be above 0 and at most 10");
+        if (NoSpeechThreshold is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(NoSpeechThreshold), NoSpeechThreshold, "no-speech threshold must be 0–1");
+        if (CompressionRatioThreshold is <= 0) throw new ArgumentOutOfRangeException(nameof(CompressionRatioThreshold), CompressionRatioThreshold, "compression-ratio threshold must be above 0");
+        if (LogprobThreshold is > 0) throw new ArgumentOutOfRangeException(nameof(LogprobThreshold), LogprobThreshold, "log-probability threshold must be at most 0");
         if (CtcWeight is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(CtcWeight), CtcWeight, "CTC weight must be 0–1");
         if (LmWeight is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(LmWeight), LmWeight, "language model weight must be 0–2");
         if (UnknownWordPenalty is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(UnknownWordPenalty), UnknownWordPenalty, "unknown-word penalty must be 0–100");

@@ -52,7 +52,7 @@ internal static class Search
                 return AttentionSearch.Greedy(model.Decoder, memory, mask, frames, options.MaxRepeats);
             case DecodingMethod.CtcRescore:
                 return Enumerable.Range(0, b).Select(i => AttentionSearch.Rescore(model.Decoder, memory[i].unsqueeze(0).narrow(1, 0, Math.Max(1, frames[i])),
-                    nBest?[i] ?? CtcPrefixBeam.Search(ctc[i], options.BeamSize), options, lm, lexicon)).ToArray();
+                    nBest?[i] ?? CtcPrefixBeam.Search(ctc[i], options.Beam), options, lm, lexicon)).ToArray();
             default:
                 return AttentionSearch.Beam(model.Decoder, memory, mask, ctc, options, frames, lm, lexicon);
         }

@@ -9,16 +9,16 @@ namespace Seq2Seq.Model.Whisper;
 /// </summary>
 internal sealed class WhisperAttention : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
 {
-    private readonly Linear query, key, value, @out;
+    private readonly WhisperLinear query, key, value, @out;
     private readonly int _heads;
 
     public WhisperAttention(string name, int state, int heads) : base(name)
     {
         _heads = heads;
-        query = nn.Linear(state, state);
-        key = nn.Linear(state, state, hasBias: false);
-        value = nn.Linear(state, state);
-        @out = nn.Linear(state, state);
+        query = new WhisperLinear("query", state, state);
+        key = new WhisperLinear("key", state, state, hasBias: false);
+        value = new WhisperLinear("value", state, state);
+        @out = new WhisperLinear("out", state, state);
         RegisterComponents();
     }
 

@@ -48,10 +48,14 @@ public static class WhisperBenchmark
         return (encoder, decoder, parameters);
     }
 
+    /// <summary>A random-weight network stored as published checkpoints are: float16 values.</summary>
     private static WhisperNetwork NewRandom(WhisperDims dims)
     {
         var network = new WhisperNetwork(dims);
+        using (no_grad())
+            foreach (var p in network.parameters()) p.copy_(p.to(ScalarType.Float16));
         network.eval();
+        network.Compact();
         return network;
     }
 }

@@ -21,7 +21,7 @@ internal sealed class WhisperBlock : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
             cross_attn = new WhisperAttention("cross_attn", state, heads);
             cross_attn_ln = nn.LayerNorm(state);
         }
-        mlp = nn.Sequential(nn.Linear(state, 4 * state), nn.GELU(), nn.Linear(4 * state, state));
+        mlp = nn.Sequential(new WhisperLinear("0", state, 4 * state), nn.GELU(), new WhisperLinear("2", 4 * state, state));
         mlp_ln = nn.LayerNorm(state);
         RegisterComponents();
     }
@@ -49,7 +49,7 @@ internal sealed class WhisperBlock : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
     }
 
     /// <summary>A decoder step with cached keys/values: self-attention over the cache plus x's own, cross-attention
-    /// over precomputed keys/values of the audio. Returns the output and x's self-attention keys/values.</summary>
+    /// over precomputed keys/values of the audio. Returns the output and the self-attention keys/values of the cache and x.</summary>
     public (Tensor Output, Tensor K, Tensor V) Step(Tensor x, Tensor? cachedK, Tensor? cachedV, Tensor crossK, Tensor crossV, Tensor? mask)
     {
         var h = attn_ln.call(x);
@@ -58,7 +58,7 @@ internal sealed class WhisperBlock : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
         var values = cachedV is null ? v : cat([cachedV, v], 1);
         x = x + attn.Attend(h, keys, values, mask);
         x = x + cross_attn!.AttendHeads(cross_attn_ln!.call(x), crossK, crossV);
-        return (x + mlp.call(mlp_ln.call(x)), k, v);
+        return (x + mlp.call(mlp_ln.call(x)), keys, values);
     }
 
     /// <summary>The cross-attention keys/values of the audio, split into heads (computed once per window).</summary>

@@ -7,14 +7,14 @@ namespace Seq2Seq.Model.Whisper;
 /// final LayerNorm, logits through the (tied) token embedding.</summary>
 internal sealed class WhisperDecoder : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Embedding token_embedding;
+    private readonly WhisperLinear token_embedding;
     private readonly Parameter positional_embedding;
     private readonly ModuleList<WhisperBlock> blocks;
     private readonly LayerNorm ln;
 
     public WhisperDecoder(string name, WhisperDims d) : base(name)
     {
-        token_embedding = nn.Embedding(d.NVocab, d.NTextState);
+        token_embedding = new WhisperLinear("token_embedding", d.NTextState, d.NVocab, hasBias: false);
         positional_embedding = nn.Parameter(zeros(d.NTextCtx, d.NTextState));
         blocks = nn.ModuleList(Enumerable.Range(0, d.NTextLayer).Select(i => new WhisperBlock($"{i}", d.NTextState, d.NTextHead, cross: true)).ToArray());
         ln = nn.LayerNorm(d.NTextState);
@@ -30,7 +30,7 @@ internal sealed class WhisperDecoder : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Hidden(Tensor tokens, Tensor xa)
     {
         long l = tokens.shape[1];
-        var x = token_embedding.call(tokens) + positional_embedding.narrow(0, 0, l);
+        var x = token_embedding.Rows(tokens) + positional_embedding.narrow(0, 0, l);
         var mask = CausalMask(l, tokens.device);
         foreach (var block in blocks) x = block.call(x, xa, mask);
         return ln.call(x);
@@ -40,7 +40,7 @@ internal sealed class WhisperDecoder : nn.Module<Tensor, Tensor, Tensor>
     public (Tensor Hidden, Tensor[] CrossScores) HiddenWithCrossScores(Tensor tokens, Tensor xa)
     {
         long l = tokens.shape[1];
-        var x = token_embedding.call(tokens) + positional_embedding.narrow(0, 0, l);
+        var x = token_embedding.Rows(tokens) + positional_embedding.narrow(0, 0, l);
         var mask = CausalMask(l, tokens.device);
         var scores = new Tensor[blocks.Count];
         for (int i = 0; i < blocks.Count; i++) (x, scores[i]) = blocks[i].ForwardWithCrossScores(x, xa, mask);
@@ -48,13 +48,13 @@ internal sealed class WhisperDecoder : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>Embeds tokens (B, L) at positions offset… (B, L, D).</summary>
-    public Tensor Embed(Tensor tokens, long offset) => token_embedding.call(tokens) + positional_embedding.narrow(0, offset, tokens.shape[1]);
+    public Tensor Embed(Tensor tokens, long offset) => token_embedding.Rows(tokens) + positional_embedding.narrow(0, offset, tokens.shape[1]);
 
     /// <summary>The final LayerNorm.</summary>
     public Tensor Norm(Tensor x) => ln.call(x);
 
     /// <summary>Logits of hidden states (…, D) through the token embedding: (…, V), float32.</summary>
-    public Tensor Logits(Tensor hidden) => nn.functional.linear(hidden, token_embedding.weight!);   // x·Wᵀ without copying Wᵀ
+    public Tensor Logits(Tensor hidden) => token_embedding.call(hidden);
 
     /// <summary>Additive causal mask (L, L): −∞ above the diagonal.</summary>
     public static Tensor CausalMask(long l, Device device) => full(l, l, float.NegativeInfinity, device: device).triu(1);

@@ -41,8 +41,8 @@ internal sealed class WhisperKvCache : IDisposable
         {
             var (output, k, v) = _decoder.Blocks[i].Step(x, _selfK[i], _selfV[i], _crossK[i], _crossV[i], mask);
             x = output;
-            Replace(ref _selfK[i], _selfK[i] is null ? k : cat([_selfK[i]!, k], 1));
-            Replace(ref _selfV[i], _selfV[i] is null ? v : cat([_selfV[i]!, v], 1));
+            Replace(ref _selfK[i], k);
+            Replace(ref _selfV[i], v);
         }
         Length += n;
         return _decoder.Logits(_decoder.Norm(x));

@@ -6,8 +6,8 @@ namespace Seq2Seq.Model.Whisper;
 /// <summary>
 /// A Whisper checkpoint (OpenAI .pt, whisper.cpp ggml, or a Hugging Face directory) behind the <see cref="ISpeechModel"/>
 /// seam: offline calls run OpenAI's long-form <c>transcribe()</c>; a stream collects its audio and transcribes it when
-/// it completes (finals per segment, no partials). <see cref="DecodeOptions"/> supplies the language, task, prompt and
-/// temperatures; beam search and word timestamps are not implemented yet (decoding is greedy with temperature fallback).
+/// it completes (finals per segment, no partials). <see cref="DecodeOptions"/> supplies the language, task, prompt,
+/// temperatures, beam (null: greedy), patience, thresholds, conditioning and word timestamps.
 /// Model calls are serialised by a lock; compute is float32 on the CPU.
 /// </summary>
 public sealed class WhisperModel : ISpeechModel
@@ -55,10 +55,14 @@ public sealed class WhisperModel : ISpeechModel
         if (o.Task == "translate" && !Tokenizer.Multilingual) throw new ArgumentException("an English-only Whisper model cannot translate");
         var transcribe = new WhisperTranscribeOptions
         {
-            Decode = new WhisperDecodeOptions { Language = o.Language, Task = o.Task },
+            Decode = new WhisperDecodeOptions { Language = o.Language, Task = o.Task, BeamSize = o.BeamSize, Patience = o.Patience },
             Temperatures = o.Temperatures ?? new WhisperTranscribeOptions().Temperatures,
             InitialPrompt = o.Prompt,
             WordTimestamps = o.WordTimestamps,
+            ConditionOnPreviousText = o.ConditionOnPreviousText,
+            NoSpeechThreshold = o.NoSpeechThreshold,
+            CompressionRatioThreshold = o.CompressionRatioThreshold,
+            LogprobThreshold = o.LogprobThreshold,
         };
         var audio = samples.ToArray();
         lock (_gate)

@@ -25,6 +25,12 @@ internal sealed class WhisperNetwork : nn.Module<Tensor, Tensor, Tensor>
     // mel: (B, n_mels, 3000), tokens: (B, L) -> logits (B, L, V)
     public override Tensor forward(Tensor mel, Tensor tokens) => decoder.call(tokens, encoder.call(mel));
 
+    /// <summary>Keeps each linear layer's weights in float16 where that loses nothing (<see cref="WhisperLinear.Compact"/>).</summary>
+    public void Compact()
+    {
+        foreach (var linear in modules().OfType<WhisperLinear>()) linear.Compact();
+    }
+
     /// <summary>Builds the network of a checkpoint on the CPU and loads every tensor strictly: missing, unexpected and
     /// mis-shaped tensors are listed together in one <see cref="CheckpointException"/>. Eval mode.</summary>
     public static WhisperNetwork Load(WhisperCheckpoint checkpoint)
@@ -53,6 +59,7 @@ internal sealed class WhisperNetwork : nn.Module<Tensor, Tensor, Tensor>
                     target.copy_(source);
                 }
             network.eval();
+            network.Compact();
             return network;
         }
         catch

@@ -44,7 +44,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
         _features = new LogMelSpectrogram(model.Config.Features).CreateStream();
         _voice = new VoiceActivityDetector(model.Config.Features.MelBins);
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device, batcher);
-        _search = new CtcPrefixBeam(options.Search.BeamSize);
+        _search = new CtcPrefixBeam(options.Search.Beam);
         _finalSearch = options.Search;
         _partialSearch = options.Search with { Method = DecodingMethod.JointBeam, BeamSize = 1 };
         (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
