@@ -17,13 +17,11 @@ internal sealed class WhisperLinear : nn.Module<Tensor, Tensor>
 
     public WhisperLinear(string name, long inputs, long outputs, bool hasBias = true) : base(name)
     {
-        weight = nn.Parameter(randn(outputs, inputs) * 0.02f);
+        weight = nn.Parameter(empty(outputs, inputs));
         bias = hasBias ? nn.Parameter(zeros(outputs)) : null;
+        using (no_grad()) weight.normal_(0, 0.02);                  // in place: no second full-size tensor at load
         RegisterComponents();
     }
-
-    /// <summary>The weight (N, K), float32 or float16.</summary>
-    public Tensor Weight => weight;
 
     /// <summary>Keeps the parameters in float16 when every value is a float16 value and the float16 kernel is present.</summary>
     public void Compact()
