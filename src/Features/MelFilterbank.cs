@@ -40,6 +40,14 @@ internal sealed class MelFilterbank
 
     public int Count => _first.Length;
 
+    /// <summary>The filters as a dense (Count, fftSize/2 + 1) row-major matrix.</summary>
+    public float[] Dense(int bins)
+    {
+        var dense = new float[_first.Length * bins];
+        for (int m = 0; m < _first.Length; m++) _weights[m].CopyTo(dense, m * bins + _first[m]);
+        return dense;
+    }
+
     /// <summary>mel[m] = Σ_k weight[m,k] · power[k].</summary>
     public void Apply(ReadOnlySpan<float> power, Span<float> mel)
     {

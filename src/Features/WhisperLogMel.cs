@@ -21,6 +21,9 @@ public static class WhisperLogMel
         SlaneyNorm = true, LogFloor = 1e-10, Normalization = FeatureNormalization.None,
     };
 
+    /// <summary>The mel filters, (melBins, 201) row-major (what <c>mel_filters.npz</c> holds and ggml files carry).</summary>
+    public static float[] Filters(int melBins) => new MelFilterbank(Options(melBins)).Dense(400 / 2 + 1);
+
     /// <summary>Log-mel of <paramref name="samples"/> followed by <paramref name="paddingSamples"/> zero samples (whisper's
     /// <c>padding</c>; transcription adds one window): (frames, melBins), frames = (samples + padding) / 160.</summary>
     public static FeatureChunk Compute(ReadOnlySpan<float> samples, int melBins, int paddingSamples = 0)

@@ -27,6 +27,10 @@ public sealed class WhisperCheckpoint
     /// <summary>Every tensor under OpenAI's name.</summary>
     public IReadOnlyDictionary<string, WhisperTensor> Tensors { get; }
 
+    /// <summary>A checkpoint held in memory (a network's tensors, to be written in a layout).</summary>
+    internal static WhisperCheckpoint Create(string path, WhisperLayout layout, WhisperDims dims, Dictionary<string, WhisperTensor> tensors) =>
+        new(path, layout, dims, tensors);
+
     /// <summary>ggml only: the mel filters stored in the file, (n_mels, 201) row-major.</summary>
     public float[]? MelFilters { get; private init; }
 

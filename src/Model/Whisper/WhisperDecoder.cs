@@ -23,6 +23,12 @@ internal sealed class WhisperDecoder : nn.Module<Tensor, Tensor, Tensor>
 
     internal IList<WhisperBlock> Blocks => blocks;
 
+    /// <summary>Draws the learned positional embedding from N(0, 0.01) (training from scratch).</summary>
+    public void InitialisePositions()
+    {
+        using (no_grad()) positional_embedding.normal_(0, 0.01);
+    }
+
     // tokens: (B, L) int64, xa: (B, S, D) -> logits (B, L, V)
     public override Tensor forward(Tensor tokens, Tensor xa) => Logits(Hidden(tokens, xa));
 

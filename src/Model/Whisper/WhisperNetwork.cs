@@ -31,9 +31,32 @@ internal sealed class WhisperNetwork : nn.Module<Tensor, Tensor, Tensor>
         foreach (var linear in modules().OfType<WhisperLinear>()) linear.Compact();
     }
 
+    /// <summary>A new network of <paramref name="dims"/> initialised for training from scratch (PyTorch's defaults for the
+    /// convolutions, N(0, 0.02) for the linear layers and the token embedding, N(0, 0.01) for the decoder positions,
+    /// OpenAI's sinusoid table for the encoder positions, rounded to float16 as OpenAI's checkpoints store it). Train mode.</summary>
+    public static WhisperNetwork Create(WhisperDims dims)
+    {
+        TorchRuntime.Resolve(DeviceChoice.Cpu);
+        var network = new WhisperNetwork(dims);
+        network.encoder.InitialisePositions();
+        network.decoder.InitialisePositions();
+        network.train();
+        return network;
+    }
+
+    /// <summary>The tensors in OpenAI's names, as float32 arrays (what the three layouts store).</summary>
+    public WhisperCheckpoint ToCheckpoint(string path, WhisperLayout layout)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = state_dict().ToDictionary(kv => kv.Key,
+            kv => new WhisperTensor(kv.Key, kv.Value.shape, kv.Value.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray()));
+        return WhisperCheckpoint.Create(path, layout, Dims, tensors);
+    }
+
     /// <summary>Builds the network of a checkpoint on the CPU and loads every tensor strictly: missing, unexpected and
-    /// mis-shaped tensors are listed together in one <see cref="CheckpointException"/>. Eval mode.</summary>
-    public static WhisperNetwork Load(WhisperCheckpoint checkpoint)
+    /// mis-shaped tensors are listed together in one <see cref="CheckpointException"/>. Eval mode, float16 weights where
+    /// exact; <paramref name="trainable"/>: train mode, float32 weights.</summary>
+    public static WhisperNetwork Load(WhisperCheckpoint checkpoint, bool trainable = false)
     {
         TorchRuntime.Resolve(DeviceChoice.Cpu);                  // libtorch loaded before the first module is built
         var network = new WhisperNetwork(checkpoint.Dims);
@@ -58,6 +81,11 @@ internal sealed class WhisperNetwork : nn.Module<Tensor, Tensor, Tensor>
                     using var source = tensor(t.Values, t.Shape);
                     target.copy_(source);
                 }
+            if (trainable)
+            {
+                network.train();
+                return network;
+            }
             network.eval();
             network.Compact();
             return network;

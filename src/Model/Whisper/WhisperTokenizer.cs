@@ -81,6 +81,12 @@ public sealed partial class WhisperTokenizer
     /// <summary>Whether the vocabulary has language tokens that the model uses (multilingual checkpoints).</summary>
     public bool Multilingual { get; }
 
+    /// <summary>The BPE ranks: each token's bytes, in rank order (no special tokens).</summary>
+    public IReadOnlyList<byte[]> Ranks => _ranks;
+
+    /// <summary>Special and timestamp tokens' texts from <see cref="EndOfText"/> on, in id order.</summary>
+    public IReadOnlyList<string> Specials => _specials;
+
     /// <summary>The language codes of the language tokens, in token order.</summary>
     public IReadOnlyList<string> Languages => _languages;
 
