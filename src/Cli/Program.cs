@@ -19,6 +19,7 @@ internal static class Program
             TrainCommand.Create(),
             BenchCommand.Create(),
             NormalizeCommand.Create(),
+            ExportCommand.Create(),
             LmCommand.Create(),
             ServeCommand.Create(),
             WorkerCommand.Create(),
