@@ -90,7 +90,8 @@ public static class FileTranscriber
         var segments = new List<TranscriptUpdate>();
         try
         {
-            await foreach (var update in SpeechPipeline.RunAsync(measured, model, options, cancellationToken: ct))
+            var recording = (options ?? new StreamingOptions()) with { Live = false };   // a whole recording, read as fast as it can be
+            await foreach (var update in SpeechPipeline.RunAsync(measured, model, recording, cancellationToken: ct))
                 if (update.IsFinal) segments.Add(update);
             NativeHeap.Trim();                              // the file's native pages back to the system
             return new FileTranscript(source.Name, segments, measured.Duration, null);

@@ -6,8 +6,9 @@ namespace Seq2Seq.Pipeline;
 /// <summary>
 /// Keeps partial results from flickering (LocalAgreement, as in whisper_streaming): a word becomes stable once two
 /// consecutive partials agree on it and everything before it; stable words are never changed by later partials of
-/// the segment (a partial that disagrees keeps the stable prefix and replaces only the tail). Finals pass through and
-/// start a new segment.
+/// the segment (a partial that disagrees keeps the stable prefix and replaces only the tail). Words a model commits
+/// itself (<see cref="TranscriptUpdate.StableWords"/>, Whisper's LocalAgreement) are stable at once. Finals pass
+/// through and start a new segment.
 /// </summary>
 public static class HypothesisStabilizer
 {
@@ -27,6 +28,11 @@ public static class HypothesisStabilizer
                 continue;
             }
             var words = u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (u.StableWords > stable.Count && stable.SequenceEqual(words.Take(stable.Count)))
+            {
+                stable.AddRange(words[stable.Count..Math.Min(u.StableWords, words.Length)]);   // words the model itself committed
+                previousTail = [];
+            }
             int agree = 0;
             while (agree < stable.Count && agree < words.Length && words[agree] == stable[agree]) agree++;
             // The tail is what follows the stable words; where the new partial disagrees inside them, its own words at

@@ -48,7 +48,7 @@ public static class StreamBenchmark
         {
             var samples = await FileAudioSource.ReadModelRateAsync(path, ct);
             audioSeconds += samples.Length / 16000.0;
-            var offline = model.Transcribe(samples);
+            var offline = model.Transcribe(samples, new DecodeOptions { WordTimestamps = true });   // word times: every family
 
             // Real-time pass: arrival times are audio times, since the source delivers audio as a microphone would.
             var clock = Stopwatch.StartNew();

@@ -12,11 +12,15 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
 {
     private static readonly double[] Speeds = [0.9, 1.0, 1.1];
 
-    internal sealed record Item(Utterance Utterance, double Speed, int Seed);
-
-    public List<Item[]> Plan(int epoch)
+    /// <summary>An utterance drawn for an epoch; <paramref name="Window"/> numbers the 30 s window it shares with others
+    /// in a Whisper batch (0 otherwise), <paramref name="Short"/> marks a Whisper batch of short windows.</summary>
+    internal sealed record Item(Utterance Utterance, double Speed, int Seed, int Window = 0, bool Short = false)
     {
-        var rng = new Random(Seeds.Mix(options.Seed, epoch));
+        public double Seconds => Utterance.Seconds / Speed;
+    }
+
+    private List<Item> Draw(Random rng)
+    {
         var items = new List<Item>();
         for (int i = 0; i < corpus.Count; i++)
         {
@@ -25,6 +29,69 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
             for (int c = 0; c < copies; c++)
                 items.Add(new Item(corpus[i], options.SpeedPerturbation ? Speeds[rng.Next(3)] : 1.0, rng.Next()));
         }
+        return items;
+    }
+
+    /// <summary>Whisper's batches: the epoch's utterances in random order packed into windows — each filled to a length
+    /// drawn log-uniformly between its first utterance and <paramref name="packSeconds"/> (windows of one utterance, as a
+    /// short recording gives, are as common as windows of many), a pause of <paramref name="gapSeconds"/> after each
+    /// utterance, at most <paramref name="maxTokens"/> text tokens — <paramref name="windowsPerBatch"/> windows per batch.
+    /// A share <paramref name="shortShare"/> of the batches are short: their windows hold at most
+    /// <paramref name="shortSeconds"/>.</summary>
+    public List<Item[]> PlanWindows(int epoch, double packSeconds, double gapSeconds, int maxTokens, int windowsPerBatch,
+        double shortShare = 0, double shortSeconds = 8)
+    {
+        var rng = new Random(Seeds.Mix(options.Seed, epoch));
+        var items = Draw(rng).OrderBy(_ => rng.Next()).ToList();
+        var batches = new List<Item[]>();
+        var batch = new List<Item>();
+        List<Item>? window = null;
+        int windows = 0, tokens = 0;
+        bool isShort = rng.NextDouble() < shortShare;
+        double fill = 0, target = 0;
+        foreach (var it in items)
+        {
+            double need = it.Seconds + gapSeconds;
+            int t = it.Utterance.Tokens.Length + 2;
+            if (window is null || fill + need > target || tokens + t > maxTokens)
+            {
+                if (windows == windowsPerBatch)
+                {
+                    batches.Add([.. batch]);
+                    (batch, windows, isShort) = ([], 0, rng.NextDouble() < shortShare);
+                }
+                window = [];
+                windows++;
+                double most = isShort ? Math.Min(packSeconds, shortSeconds) : packSeconds;
+                (fill, tokens, target) = (0, 0, need * Math.Pow(Math.Max(1, most / need), rng.NextDouble()));
+            }
+            window.Add(it);
+            batch.Add(it with { Window = windows - 1, Short = isShort });
+            fill += need;
+            tokens += t;
+        }
+        if (batch.Count > 0) batches.Add([.. batch]);
+        return batches;
+    }
+
+    /// <summary>An item's audio as the model hears it: played at its speed, noise mixed in with the configured probability.</summary>
+    public float[] Audio(Item it, Random rng)
+    {
+        var audio = CorpusLoader.ToFloats(it.Utterance.Samples);
+        if (it.Speed != 1.0)
+        {
+            // Playing at speed f: treat the samples as recorded at 16000·f Hz and resample to 16 kHz.
+            var r = new Resampler((int)Math.Round(16000 * it.Speed), 16000);
+            audio = [.. r.Process(audio), .. r.Flush()];
+        }
+        if (rng.NextDouble() < options.NoiseProbability) NoiseMixer.Mix(audio, rng);
+        return audio;
+    }
+
+    public List<Item[]> Plan(int epoch)
+    {
+        var rng = new Random(Seeds.Mix(options.Seed, epoch));
+        var items = Draw(rng);
         // Length buckets: sort by frames (random tie-break), cut greedily at the frame budget, shuffle the batches.
         var sorted = items.OrderBy(it => Frames(it)).ThenBy(_ => rng.Next()).ToList();
         var batches = new List<Item[]>();
@@ -50,14 +117,7 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
         foreach (var it in items)
         {
             var rng = new Random(it.Seed);
-            var audio = CorpusLoader.ToFloats(it.Utterance.Samples);
-            if (it.Speed != 1.0)
-            {
-                // Playing at speed f: treat the samples as recorded at 16000·f Hz and resample to 16 kHz.
-                var r = new Resampler((int)Math.Round(16000 * it.Speed), 16000);
-                audio = [.. r.Process(audio), .. r.Flush()];
-            }
-            if (rng.NextDouble() < options.NoiseProbability) NoiseMixer.Mix(audio, rng);
+            var audio = Audio(it, rng);
             var f = extractor.Compute(audio);
             FeatureNormalizer.Apply(f.Data, config.Features.Normalization);
             SpecAugment.Apply(f.Data, f.Frames, bins, options, rng);

@@ -7,7 +7,7 @@ namespace Seq2Seq.Training;
 /// <summary>Decodes manifest audio to 16 kHz in parallel and tokenises transcripts.</summary>
 internal static class CorpusLoader
 {
-    public static async Task<List<Utterance>> LoadAsync(IReadOnlyList<ManifestEntry> entries, ITokenizer tokenizer,
+    public static async Task<List<Utterance>> LoadAsync(IReadOnlyList<ManifestEntry> entries, Func<string, int[]> encode,
         double maxSeconds, IProgress<int>? progress, CancellationToken ct)
     {
         var loaded = new Utterance?[entries.Count];
@@ -18,7 +18,7 @@ internal static class CorpusLoader
                 var e = entries[i];
                 if (e.DurationSeconds > maxSeconds) return;
                 var samples = await FileAudioSource.ReadModelRateAsync(e.FullPath, token);
-                var tokens = tokenizer.Encode(TextNormalizer.Normalize(e.Transcript));
+                var tokens = encode(TextNormalizer.Normalize(e.Transcript));
                 if (samples.Length / 16000.0 <= maxSeconds && tokens.Length > 0)
                     loaded[i] = new Utterance(i, ToShorts(samples), tokens, e.Transcript);
                 progress?.Report(Interlocked.Increment(ref done));

@@ -11,7 +11,14 @@ public sealed record WeightedManifest(string Path, double Weight = 1.0);
 /// </summary>
 public sealed record TrainOptions
 {
-    /// <summary>Architecture (VocabSize is set from the tokenizer). Default: see <see cref="ModelConfig"/>.</summary>
+    /// <summary>The kind of model: ours or Whisper-architecture. A Whisper checkpoint as <see cref="InitFrom"/> implies
+    /// Whisper. Default: Seq2Seq.</summary>
+    public ModelFamily Family { get; init; } = ModelFamily.Seq2Seq;
+
+    /// <summary>Sizes and windows of a Whisper-architecture model. Default: see <see cref="WhisperTrainOptions"/>.</summary>
+    public WhisperTrainOptions Whisper { get; init; } = new();
+
+    /// <summary>Architecture of our family (VocabSize is set from the tokenizer). Default: see <see cref="ModelConfig"/>.</summary>
     public ModelConfig Model { get; init; } = new();
 
     /// <summary>SentencePiece vocabulary (pieces, without the 2 reserved ids) when Model.Tokenizer is SentencePiece. Default: 256.</summary>
@@ -20,7 +27,8 @@ public sealed record TrainOptions
     /// <summary>Extra text (one sentence per line) the SentencePiece model is trained on besides the transcripts. Default: null.</summary>
     public string? SentencePieceText { get; init; }
 
-    /// <summary>Model directory to start from (weights and tokenizer); null = random initialisation. Default: null.</summary>
+    /// <summary>Model to start from: one of our model directories (weights and tokenizer), or any Whisper checkpoint
+    /// (.pt, ggml, Hugging Face directory: fine-tuning); null = random initialisation. Default: null.</summary>
     public string? InitFrom { get; init; }
 
     /// <summary>Maximum feature frames in a batch, padding included (10 ms frames). Default: 12000.</summary>
@@ -117,6 +125,15 @@ public sealed record TrainOptions
         Check(SentencePieceVocab >= 8, nameof(SentencePieceVocab), SentencePieceVocab, "must be ≥ 8");
         Check(Train.Count > 0, nameof(Train), Train.Count, "needs at least one manifest");
         Check(Train.All(m => m.Weight > 0), nameof(Train), string.Join(",", Train.Select(m => m.Weight)), "weights must be positive");
+        var w = Whisper;
+        Check(w.Width > 0 && w.Heads > 0 && w.Width % w.Heads == 0, "Whisper.Width", w.Width, "must be a positive multiple of Whisper.Heads");
+        Check(w.EncoderLayers >= 1 && w.DecoderLayers >= 1, "Whisper.EncoderLayers", w.EncoderLayers, "and DecoderLayers must be ≥ 1");
+        Check(w.MelBins is 80 or 128, "Whisper.MelBins", w.MelBins, "must be 80 or 128");
+        Check(w.PackSeconds is >= 0 and <= 29, "Whisper.PackSeconds", w.PackSeconds, "must be 0–29");
+        Check(w.GapSeconds is >= 0 and <= 5, "Whisper.GapSeconds", w.GapSeconds, "must be 0–5");
+        Check(w.TimestampProbability is >= 0 and <= 1, "Whisper.TimestampProbability", w.TimestampProbability, "must be 0–1");
+        Check(w.WindowsPerBatch >= 1, "Whisper.WindowsPerBatch", w.WindowsPerBatch, "must be ≥ 1");
+        Check(w.ShortWindowShare is >= 0 and <= 1, "Whisper.ShortWindowShare", w.ShortWindowShare, "must be 0–1");
         return this;
     }
 }

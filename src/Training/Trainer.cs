@@ -36,6 +36,7 @@ public sealed class Trainer
         DeviceChoice device = DeviceChoice.Auto)
     {
         options = options.Validated();
+        if (options.InitFrom is { } init && Model.Whisper.WhisperCheckpoint.Detect(init) is not null) options = options with { Family = ModelFamily.Whisper };
         if (File.Exists(Path.Combine(runDirectory, "last", "state.json")))
             throw new ArgumentException($"{runDirectory} already holds a run: use --resume to continue it, or choose a new directory");
         Directory.CreateDirectory(runDirectory);
@@ -71,30 +72,30 @@ public sealed class Trainer
     {
         var o = _options;
         var state = resume ? JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(_run, "last", "state.json")), ModelDirectory.Json)! : new TrainerState();
-        var (tokenizer, tokenizerFile, config) = PrepareTokenizer(o, resume);
+        random.manual_seed(o.Seed);
+        using var trainee = CreateTrainee(o, resume);
+        if (trainee is SpeechModelTrainee)                                   // Whisper's trainee starts from its checkpoint itself
+        {
+            if (resume) trainee.Load(Path.Combine(_run, "last"));
+            else if (o.InitFrom is not null) trainee.Load(o.InitFrom);
+        }
+        if (_device.type != DeviceType.CPU) trainee.Module.to(_device); // weights load on the CPU, then move (as inference does)
+        Log($"model: {trainee.Description}, device {_device.type.ToString().ToLowerInvariant()}, {get_num_threads()} CPU threads");
 
         Log($"loading audio of {o.Train.Count} training manifest(s){(o.Valid is null ? "" : " and the validation manifest")}");
         var corpus = new List<Utterance>();
         var weights = new List<double>();
         foreach (var m in o.Train)
         {
-            var part = await CorpusLoader.LoadAsync(Manifest.Read(m.Path), tokenizer, o.MaxUtteranceSeconds, null, ct);
+            var part = await CorpusLoader.LoadAsync(Manifest.Read(m.Path), trainee.Encode, trainee.MaxUtteranceSeconds, null, ct);
             corpus.AddRange(part.Select(u => u with { Index = corpus.Count + u.Index }));
             weights.AddRange(part.Select(_ => m.Weight));
             Log($"{m.Path}: {part.Count} utterances, {part.Sum(u => u.Seconds) / 3600:F2} h, weight {m.Weight}");
         }
-        var valid = o.Valid is null ? [] : await CorpusLoader.LoadAsync(Manifest.Read(o.Valid), tokenizer, 60, null, ct);
+        var valid = o.Valid is null ? [] : await CorpusLoader.LoadAsync(Manifest.Read(o.Valid), trainee.Encode, 60, null, ct);
         if (corpus.Count == 0) throw new InvalidDataException("no usable training utterances");
 
-        random.manual_seed(o.Seed);
-        using var model = new SpeechModel(config);
-        if (resume) SafeTensors.Load(model, Path.Combine(_run, "last", ModelDirectory.WeightsFile));
-        else if (o.InitFrom is not null) SafeTensors.Load(model, Path.Combine(o.InitFrom, ModelDirectory.WeightsFile));
-        if (_device.type != DeviceType.CPU) model.to(_device); // weights load on the CPU, then move (as inference does)
-        Log($"model: {model.parameters().Sum(p => p.numel()) / 1e6:F2} M parameters, vocabulary {config.VocabSize}, " +
-            $"device {_device.type.ToString().ToLowerInvariant()}, {get_num_threads()} CPU threads");
-
-        var optimizer = optim.AdamW(model.parameters(), o.LearningRate, 0.9, 0.98, 1e-9, o.WeightDecay);
+        var optimizer = optim.AdamW(trainee.Module.parameters().Where(p => p.requires_grad), o.LearningRate, 0.9, 0.98, 1e-9, o.WeightDecay);
         if (resume) optimizer.load_state_dict(Path.Combine(_run, "last", "optimizer.bin"));
 
         var planner = new BatchPlanner(corpus, weights, o);
@@ -106,7 +107,7 @@ public sealed class Trainer
 
         for (int epoch = state.Epoch; epoch < o.Epochs && !TimeUp(); epoch++)
         {
-            var plan = planner.Plan(epoch);
+            var plan = trainee.Plan(planner, epoch);
             int start = epoch == state.Epoch ? state.BatchInEpoch : 0;
             var batches = Channel.CreateBounded<Batch>(new BoundedChannelOptions(4)
             {
@@ -117,12 +118,12 @@ public sealed class Trainer
             var producer = Task.Run(async () =>
             {
                 Exception? error = null;
-                try { for (int i = start; i < plan.Count; i++) await batches.Writer.WriteAsync(planner.Build(plan[i], config), stopProducer.Token); }
+                try { for (int i = start; i < plan.Count; i++) await batches.Writer.WriteAsync(trainee.Build(planner, plan[i]), stopProducer.Token); }
                 catch (Exception e) { error = e; }
                 finally { batches.Writer.TryComplete(error); }
             }, CancellationToken.None);
 
-            model.train();
+            trainee.Module.train();
             double audio = 0;
             var epochClock = Stopwatch.StartNew();
             int index = start;
@@ -131,7 +132,7 @@ public sealed class Trainer
                 await foreach (var batch in batches.Reader.ReadAllAsync(ct))
                 {
                     long step = state.Step + 1;
-                    var (loss, ctcLoss, attLoss) = TrainStep(model, optimizer, batch, o, step, index);
+                    var (loss, ctcLoss, attLoss) = TrainStep(trainee, optimizer, batch, o, step, index);
                     state = state with { Step = step, BatchInEpoch = ++index };
                     audio += batch.AudioSeconds;
                     double rate = audio / epochClock.Elapsed.TotalSeconds;
@@ -145,7 +146,7 @@ public sealed class Trainer
                         _log.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} epoch {epoch + 1} batch {index}/{plan.Count} step {step} loss {loss:F3} ctc {ctcLoss:F3} att {attLoss:F3} lr {LearningRateSchedule.At(step, o.LearningRate, o.WarmupSteps):E2} audio-s/s {rate:F1}");
                     if ((clock.Elapsed - lastCheckpoint).TotalMinutes >= o.CheckpointMinutes)
                     {
-                        SaveLast(model, optimizer, state with { Epoch = epoch, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds }, tokenizerFile);
+                        SaveLast(trainee, optimizer, state with { Epoch = epoch, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds });
                         lastCheckpoint = clock.Elapsed;
                         Log($"checkpoint at step {step} ({Elapsed()})");
                     }
@@ -159,26 +160,26 @@ public sealed class Trainer
             }
             if (index < plan.Count) // stopped by the time limit mid-epoch
             {
-                SaveLast(model, optimizer, state with { Epoch = epoch, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds }, tokenizerFile);
+                SaveLast(trainee, optimizer, state with { Epoch = epoch, ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds });
                 Log($"time limit reached at step {state.Step}, epoch {epoch + 1} batch {index}/{plan.Count}; saved for --resume");
                 break;
             }
 
-            var (wer, cer) = Validate(model, tokenizer, valid);
+            var (wer, cer) = Validate(trainee, valid);
             bool best = wer < state.BestWer;
             string epochDir = Path.Combine(_run, "epochs", $"{epoch + 1:D3}");
-            ModelDirectory.Save(epochDir, model, tokenizerFile);
+            trainee.Save(epochDir, half: false);
             var kept = state.EpochCheckpoints.Append(epochDir).ToList();
             foreach (var old in kept.Take(Math.Max(0, kept.Count - o.AverageLast))) Directory.Delete(old, recursive: true);
             kept = kept.TakeLast(o.AverageLast).ToList();
-            if (best) ModelDirectory.Save(Path.Combine(_run, "best"), model, tokenizerFile, o.Float16Models);
+            if (best) trainee.Save(Path.Combine(_run, "best"), o.Float16Models);
             state = state with
             {
                 Epoch = epoch + 1, BatchInEpoch = 0, BestWer = best ? wer : state.BestWer, EpochCheckpoints = kept,
                 EpochsWithoutImprovement = best ? 0 : state.EpochsWithoutImprovement + 1,
                 ElapsedSeconds = priorSeconds + clock.Elapsed.TotalSeconds,
             };
-            SaveLast(model, optimizer, state, tokenizerFile);
+            SaveLast(trainee, optimizer, state);
             lastCheckpoint = clock.Elapsed;
             _monitor.OnEpoch(new EpochReport(epoch + 1, state.Step, wer, cer, best, clock.Elapsed));
             Log($"epoch {epoch + 1} step {state.Step}: valid WER {wer:P2} CER {cer:P2}{(best ? " (best)" : "")} after {Elapsed()}");
@@ -188,36 +189,29 @@ public sealed class Trainer
         string final = Path.Combine(_run, "final");
         if (state.EpochCheckpoints.Count > 0)
         {
-            Average(model, state.EpochCheckpoints);
-            var (wer, cer) = Validate(model, tokenizer, valid);
-            ModelDirectory.Save(final, model, tokenizerFile, o.Float16Models);
+            Average(trainee, state.EpochCheckpoints);
+            var (wer, cer) = Validate(trainee, valid);
+            trainee.Save(final, o.Float16Models);
             Log($"final: average of the last {state.EpochCheckpoints.Count} epoch(s): valid WER {wer:P2} CER {cer:P2} -> {final}");
         }
         else
         {
-            ModelDirectory.Save(final, model, tokenizerFile, o.Float16Models);
+            trainee.Save(final, o.Float16Models);
             Log($"final: no complete epoch yet; saved the current weights -> {final}");
         }
         return final;
     }
 
-    private (double Loss, double Ctc, double Att) TrainStep(SpeechModel model, TorchSharp.Modules.AdamW optimizer, Batch batch,
+    private (double Loss, double Ctc, double Att) TrainStep(ITrainee trainee, TorchSharp.Modules.AdamW optimizer, Batch batch,
         TrainOptions o, long step, int index)
     {
         using var scope = NewDisposeScope();
         random.manual_seed(Seeds.Mix(o.Seed, step)); // dropout is reproducible across --resume
-        var x = tensor(batch.Features, [batch.Size, batch.Frames, model.Config.Features.MelBins], device: _device);
-        var lengths = tensor(batch.FrameLengths, device: _device);
-        var targets = tensor(batch.Targets, [batch.Size, batch.MaxTokens], device: _device);
-        var targetLengths = tensor(batch.TargetLengths, device: _device);
-        var rng = new Random(Seeds.Mix(o.Seed, step, 7));
-        int chunk = rng.NextDouble() < o.ChunkProbability ? rng.Next(1, 26) : 0;
-        int left = chunk > 0 && rng.Next(2) == 0 ? rng.Next(0, 8) : -1;
-        var terms = model.Loss(x, lengths, targets, targetLengths, o.CtcWeight, o.LabelSmoothing, chunk, left);
+        var terms = trainee.Loss(batch, step);
         (terms.Total / o.AccumulateGradients).backward();
         if (index % o.AccumulateGradients == 0)
         {
-            nn.utils.clip_grad_norm_(model.parameters(), o.GradientClip);
+            nn.utils.clip_grad_norm_(trainee.Module.parameters().Where(p => p.requires_grad), o.GradientClip);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = LearningRateSchedule.At(step, o.LearningRate, o.WarmupSteps);
             optimizer.step();
             optimizer.zero_grad();
@@ -225,46 +219,42 @@ public sealed class Trainer
         return (terms.Total.item<float>(), terms.Ctc.item<float>(), terms.Attention.item<float>());
     }
 
-    private (double Wer, double Cer) Validate(SpeechModel model, ITokenizer tokenizer, List<Utterance> valid)
-    {
-        if (valid.Count == 0) return (double.NaN, double.NaN);
-        model.eval();
-        var recognizer = Recognizer.FromModel(model, tokenizer, _device);
-        var options = new DecodeOptions { Method = DecodingMethod.CtcGreedy };
-        ErrorCounts words = ErrorCounts.Zero, chars = ErrorCounts.Zero;
-        foreach (var chunk in valid.OrderBy(u => u.Samples.Length).Chunk(16))
-        {
-            var results = recognizer.Recognize(chunk.Select(u => CorpusLoader.ToFloats(u.Samples)).ToList(), options);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                words += ErrorRate.Words(chunk[i].Text, results[i].Text);
-                chars += ErrorRate.Characters(chunk[i].Text, results[i].Text);
-            }
-        }
-        model.train();
-        return (words.Rate, chars.Rate);
-    }
+    private static (double Wer, double Cer) Validate(ITrainee trainee, List<Utterance> valid) =>
+        valid.Count == 0 ? (double.NaN, double.NaN) : trainee.Validate(valid);
 
-    private void SaveLast(SpeechModel model, TorchSharp.Modules.AdamW optimizer, TrainerState state, string? tokenizerFile)
+    private void SaveLast(ITrainee trainee, TorchSharp.Modules.AdamW optimizer, TrainerState state)
     {
         string last = Path.Combine(_run, "last");
-        ModelDirectory.Save(last, model, tokenizerFile);
+        trainee.Save(last, half: false);
         optimizer.save_state_dict(Path.Combine(last, "optimizer.bin"));
         File.WriteAllText(Path.Combine(last, "state.json"), JsonSerializer.Serialize(state, ModelDirectory.Json));
     }
 
     /// <summary>Replaces the model's weights by the mean of the checkpoints' weights.</summary>
-    private static void Average(SpeechModel model, IReadOnlyList<string> directories)
+    private static void Average(ITrainee trainee, IReadOnlyList<string> directories)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var sum = model.state_dict().ToDictionary(kv => kv.Key, kv => zeros_like(kv.Value));
+        var sum = trainee.Module.state_dict().ToDictionary(kv => kv.Key, kv => zeros_like(kv.Value));
         foreach (var dir in directories)
         {
-            SafeTensors.Load(model, Path.Combine(dir, ModelDirectory.WeightsFile));
-            foreach (var (name, value) in model.state_dict()) sum[name].add_(value);
+            trainee.Load(dir);
+            foreach (var (name, value) in trainee.Module.state_dict()) sum[name].add_(value);
         }
-        foreach (var (name, value) in model.state_dict()) value.copy_(sum[name] / directories.Count);
+        foreach (var (name, value) in trainee.Module.state_dict()) value.copy_(sum[name] / directories.Count);
+    }
+
+    /// <summary>The family's trainee: Whisper when asked for or when starting from a Whisper checkpoint, else ours
+    /// (its tokenizer prepared first: copied from --init, characters, or a SentencePiece model trained on the transcripts).</summary>
+    private ITrainee CreateTrainee(TrainOptions o, bool resume)
+    {
+        if (o.Family == ModelFamily.Whisper)
+        {
+            if (!resume && o.InitFrom is not null) Log($"fine-tuning the Whisper checkpoint {o.InitFrom}: its sizes and tokenizer are used");
+            return WhisperTrainee.Create(o, resume ? Path.Combine(_run, "last") : null);
+        }
+        var (tokenizer, file, config) = PrepareTokenizer(o, resume);
+        return new SpeechModelTrainee(new SpeechModel(config), tokenizer, file, o, _device);
     }
 
     private (ITokenizer Tokenizer, string? File, ModelConfig Config) PrepareTokenizer(TrainOptions o, bool resume)

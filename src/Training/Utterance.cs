@@ -8,6 +8,7 @@ internal sealed record Utterance(int Index, short[] Samples, int[] Tokens, strin
     public double Seconds => Samples.Length / 16000.0;
 }
 
-/// <summary>A padded mini-batch ready to become tensors.</summary>
+/// <summary>A padded mini-batch ready to become tensors; Whisper's also carries character targets for its auxiliary CTC
+/// head (<c>Characters</c> (Size, MaxCharacters) padded with 0, <c>CharacterLengths</c>).</summary>
 internal sealed record Batch(float[] Features, long[] FrameLengths, long[] Targets, long[] TargetLengths, int Size,
-    int Frames, int MaxTokens, double AudioSeconds);
+    int Frames, int MaxTokens, double AudioSeconds, long[]? Characters = null, long[]? CharacterLengths = null, int MaxCharacters = 0);

@@ -37,6 +37,37 @@ public sealed class WhisperTranscribeCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("ggml", "model.bin")]
+    [InlineData("pt", "model.pt")]
+    [InlineData("hf", "hf")]
+    public void Export_ThenTranscribe_GivesTheSameSegments(string format, string name)
+    {
+        string dir = Directory.CreateTempSubdirectory("s2s-whisper-export-").FullName;
+        try
+        {
+            string source = Path.Combine(Kit, "models", "tiny-random-multi-v3", "tiny-random-multi-v3.pt");
+            string exported = Path.Combine(dir, name);
+            var export = CliRunner.Run("export", "--format", format, source, exported);
+            Assert.True(export.ExitCode == 0, export.Stderr);
+            Assert.Equal(exported, export.Stdout.Trim());
+            string audio = Path.Combine(Kit, "audio", "long_concat.flac");
+            var before = CliRunner.Run("transcribe", "--model", source, "--format", "json", audio, "--temperature", "0");
+            var after = CliRunner.Run("transcribe", "--model", exported, "--format", "json", audio, "--temperature", "0");
+            Assert.True(after.ExitCode == 0, after.Stderr);
+            Assert.Equal(before.Stdout.Replace(source, "MODEL"), after.Stdout.Replace(exported, "MODEL"));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void Export_OfOurOwnModel_IsOneLineError_Exit2()
+    {
+        var run = CliRunner.Run("export", "--format", "ggml", Path.Combine(Root(), "models", "default"), Path.Combine(Path.GetTempPath(), "never.bin"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("export writes Whisper-architecture models", run.Stderr);
+    }
+
     [Fact]
     public void TruncatedCheckpoint_IsOneLineError_Exit2()
     {

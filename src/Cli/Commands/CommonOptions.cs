@@ -144,7 +144,7 @@ internal static class CommonOptions
 
     /// <summary>The streaming options, added to a command together and read into one <see cref="StreamingOptions"/>: the
     /// <see cref="Search"/> options, --chunk-ms, --final-search, --full-context-finals, --partial-search (when the verb
-    /// shows partials) and --voice-gate.</summary>
+    /// shows partials), --agreement-step and --voice-gate.</summary>
     public sealed class Streaming(PartialMethod? partials = null)
     {
         private readonly Search _search = new(streaming: true);
@@ -154,6 +154,11 @@ internal static class CommonOptions
         };
         private readonly Option<bool> _fullContext = FullContextFinals();
         private readonly Option<PartialMethod>? _partial = partials is null ? null : PartialSearch(partials);
+        private readonly Option<double> _step = new("--agreement-step")
+        {
+            Description = "Whisper models: seconds of new audio between LocalAgreement steps (each re-transcribes the buffer; a partial per step).",
+            DefaultValueFactory = _ => new StreamingOptions().AgreementStepSeconds,
+        };
         private readonly Option<bool> _gate = new("--voice-gate")
         {
             Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]",
@@ -167,6 +172,7 @@ internal static class CommonOptions
             command.Options.Add(_search.Method);
             command.Options.Add(_fullContext);
             if (_partial is not null) command.Options.Add(_partial);
+            command.Options.Add(_step);
             command.Options.Add(_gate);
         }
 
@@ -177,6 +183,7 @@ internal static class CommonOptions
         {
             Search = _search.Read(parse), ChunkFrames = Math.Max(1, parse.GetValue(_chunk) / 40), FullContextFinals = parse.GetValue(_fullContext),
             PartialSearch = _partial is null ? new StreamingOptions().PartialSearch : parse.GetValue(_partial), VoiceGate = parse.GetValue(_gate),
+            AgreementStepSeconds = parse.GetValue(_step),
         }.Validated();
     }
 

@@ -17,7 +17,8 @@ internal static class TrainCommand
         var output = new Option<string>("--out", "-o") { Description = "Run directory (checkpoints, log, best/ and final/ models).", Required = true };
         var config = new Option<string?>("--config") { Description = "JSON file with any TrainOptions fields (flags override it)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
-        var init = new Option<string?>("--init") { Description = "Start from this model directory's weights and tokenizer." };
+        var init = new Option<string?>("--init") { Description = "Start from this model: one of our model directories (weights and tokenizer) or a Whisper checkpoint (.pt, ggml, Hugging Face directory) to fine-tune." };
+        var family = new Option<ModelFamily?>("--family") { Description = $"Seq2Seq (our encoder-decoder with joint CTC) or Whisper (Whisper architecture, OpenAI's tokenizer and layouts; sizes in --config's Whisper section) [default: {defaults.Family}; Whisper when --init is a Whisper checkpoint]." };
         var minutes = new Option<double?>("--minutes") { Description = "Stop after this many minutes of training (resumable)." };
         var epochs = new Option<int?>("--epochs") { Description = $"Maximum epochs [default: {defaults.Epochs}]." };
         var tokenizer = new Option<TokenizerKind?>("--tokenizer") { Description = $"Characters or SentencePiece [default: {defaults.Model.Tokenizer}]." };
@@ -27,9 +28,9 @@ internal static class TrainCommand
         var device = CommonOptions.Device();
         var seed = new Option<int?>("--seed") { Description = $"Seed of every random choice [default: {defaults.Seed}]." };
         var command = new Command("train",
-            "Train an attention encoder-decoder with joint CTC on manifests (TSV: path, transcript, speaker, duration_s). " +
+            "Train an attention encoder-decoder with joint CTC, or a Whisper-architecture model, on manifests (TSV: path, transcript, speaker, duration_s). " +
             "Every hyper-parameter and its default is listed in the README; --config sets any of them.")
-        { train, valid, output, config, resume, init, minutes, epochs, tokenizer, lr, warmup, batchFrames, seed, device };
+        { train, valid, output, config, resume, family, init, minutes, epochs, tokenizer, lr, warmup, batchFrames, seed, device };
 
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
@@ -42,6 +43,7 @@ internal static class TrainCommand
                 BatchFrames = parse.GetValue(batchFrames) ?? o.BatchFrames,
                 Seed = parse.GetValue(seed) ?? o.Seed,
                 InitFrom = parse.GetValue(init) ?? o.InitFrom,
+                Family = parse.GetValue(family) ?? o.Family,
                 Model = parse.GetValue(tokenizer) is { } kind ? o.Model with { Tokenizer = kind } : o.Model,
             };
             string run = parse.GetValue(output)!;
@@ -55,9 +57,7 @@ internal static class TrainCommand
             {
                 var manifests = (parse.GetValue(train) ?? []).Select(ParseManifest).ToList();
                 if (manifests.Count == 0) throw new ArgumentException("--train: at least one manifest is needed (or --resume)");
-                var options = parse.GetValue(config) is { } path
-                    ? JsonSerializer.Deserialize<TrainOptions>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty config")
-                    : new TrainOptions();
+                var options = parse.GetValue(config) is { } path ? ReadConfig(path) : new TrainOptions();
                 options = Override(options) with { Train = manifests, Valid = parse.GetValue(valid) };
                 final = await Trainer.TrainAsync(run, options, monitor, token, parse.GetValue(device));
             }
@@ -66,6 +66,18 @@ internal static class TrainCommand
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    private static TrainOptions ReadConfig(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainOptions>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty config");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{path}: {e.Message}", e);
+        }
     }
 
     private static WeightedManifest ParseManifest(string value)

@@ -34,14 +34,16 @@ internal sealed class WhisperEncoder : nn.Module<Tensor, Tensor>
         using (no_grad()) positional_embedding.copy_(cat([sin(angle), cos(angle)], 1).to(float16).to(float32));
     }
 
-    // mel: (B, n_mels, 2·n_audio_ctx) -> (B, n_audio_ctx, D)
+    // mel: (B, n_mels, 2·n_audio_ctx) -> (B, n_audio_ctx, D); training may pass fewer frames (an even number): the
+    // first rows of the positional table are used, as whisper.cpp's audio_ctx does
     public override Tensor forward(Tensor mel)
     {
-        if (mel.shape.Length != 3 || mel.shape[1] != _dims.NMels || mel.shape[2] != 2L * _dims.NAudioCtx)
+        if (mel.shape.Length != 3 || mel.shape[1] != _dims.NMels || mel.shape[2] > 2L * _dims.NAudioCtx || mel.shape[2] % 2 != 0
+            || (!training && mel.shape[2] != 2L * _dims.NAudioCtx))
             throw new ArgumentException($"encoder input must be (batch, {_dims.NMels}, {2 * _dims.NAudioCtx}), got ({string.Join(", ", mel.shape)})");
         var x = nn.functional.gelu(conv1.call(mel));
-        x = nn.functional.gelu(conv2.call(x)).permute(0, 2, 1);                 // (B, n_audio_ctx, D)
-        x = x + positional_embedding;
+        x = nn.functional.gelu(conv2.call(x)).permute(0, 2, 1);                 // (B, n_ctx, D)
+        x = x + positional_embedding.narrow(0, 0, x.shape[1]);
         foreach (var block in blocks) x = block.call(x, null, null);
         return ln_post.call(x);
     }

@@ -5,8 +5,9 @@ namespace Seq2Seq.Model.Whisper;
 
 /// <summary>
 /// A Whisper checkpoint (OpenAI .pt, whisper.cpp ggml, or a Hugging Face directory) behind the <see cref="ISpeechModel"/>
-/// seam: offline calls run OpenAI's long-form <c>transcribe()</c>; a stream collects its audio and transcribes it when
-/// it completes (finals per segment, no partials). <see cref="DecodeOptions"/> supplies the language, task, prompt,
+/// seam: offline calls run OpenAI's long-form <c>transcribe()</c>; a live stream commits words by LocalAgreement
+/// (<see cref="WhisperLiveStream"/>: partials and finals), a recording's stream (<see cref="StreamingOptions.Live"/> false)
+/// collects its audio and transcribes it when it completes (finals per segment). <see cref="DecodeOptions"/> supplies the language, task, prompt,
 /// temperatures, beam (null: greedy), patience, thresholds, conditioning and word timestamps.
 /// Model calls are serialised by a lock; compute is float32 on the CPU.
 /// </summary>
@@ -79,7 +80,9 @@ public sealed class WhisperModel : ISpeechModel
         var t = TranscribeLong(samples, options);
         var kept = t.Segments.Where(s => s.Text.Trim().Length > 0).ToList();
         float confidence = kept.Count == 0 ? 1f : (float)kept.Average(s => Math.Exp(Math.Min(0, s.AvgLogprob)));
-        return new Transcript(t.Text.Trim(), [], [], confidence);
+        var words = kept.SelectMany(s => s.Words ?? []).Where(w => w.Word.Trim().Length > 0)      // with word timestamps asked for
+            .Select(w => new WordInfo(w.Word.Trim(), TimeSpan.FromSeconds(w.Start), TimeSpan.FromSeconds(w.End), (float)w.Probability)).ToList();
+        return new Transcript(t.Text.Trim(), [], words, confidence);
     }
 
     /// <inheritdoc />
@@ -87,12 +90,16 @@ public sealed class WhisperModel : ISpeechModel
         utterances.Select(u => Transcribe(u, options)).ToList();
 
     /// <inheritdoc />
-    public IRecognitionStream CreateStream(StreamingOptions? options = null) => new WhisperStream(this, (options ?? new StreamingOptions()).Validated().Search);
+    public IRecognitionStream CreateStream(StreamingOptions? options = null)
+    {
+        var o = (options ?? new StreamingOptions()).Validated();
+        return o.Live ? new WhisperLiveStream(this, o.Search, o) : new WhisperStream(this, o.Search);
+    }
 
     /// <inheritdoc />
     public void Dispose() => _network.Dispose();
 
-    /// <summary>Collects a stream's audio; at the end, transcribes it and returns one final per segment with text.</summary>
+    /// <summary>A recording's stream: collects the audio; at the end, transcribes it and returns one final per segment with text.</summary>
     private sealed class WhisperStream(WhisperModel model, DecodeOptions options) : IRecognitionStream
     {
         private readonly List<float> _samples = [];

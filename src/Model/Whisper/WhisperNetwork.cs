@@ -62,25 +62,7 @@ internal sealed class WhisperNetwork : nn.Module<Tensor, Tensor, Tensor>
         var network = new WhisperNetwork(checkpoint.Dims);
         try
         {
-            var expected = network.state_dict();
-            var missing = expected.Keys.Where(k => !checkpoint.Tensors.ContainsKey(k)).ToList();
-            var unexpected = checkpoint.Tensors.Keys.Where(k => !expected.ContainsKey(k)).ToList();
-            var misshaped = expected.Where(e => checkpoint.Tensors.TryGetValue(e.Key, out var t) && !t.Shape.SequenceEqual(e.Value.shape))
-                .Select(e => $"{e.Key} [{string.Join(", ", checkpoint.Tensors[e.Key].Shape)}] where the dims need [{string.Join(", ", e.Value.shape)}]").ToList();
-            if (missing.Count + unexpected.Count + misshaped.Count > 0)
-                throw new CheckpointException(checkpoint.Path, string.Join("; ", new[]
-                {
-                    missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : null,
-                    unexpected.Count > 0 ? $"unexpected {string.Join(", ", unexpected)}" : null,
-                    misshaped.Count > 0 ? $"mis-shaped {string.Join(", ", misshaped)}" : null,
-                }.OfType<string>()));
-            using (no_grad())
-                foreach (var (name, target) in expected)
-                {
-                    var t = checkpoint.Tensors[name];
-                    using var source = tensor(t.Values, t.Shape);
-                    target.copy_(source);
-                }
+            network.LoadTensors(checkpoint);
             if (trainable)
             {
                 network.train();
@@ -95,5 +77,29 @@ internal sealed class WhisperNetwork : nn.Module<Tensor, Tensor, Tensor>
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Copies every tensor of <paramref name="checkpoint"/> into this network, strictly (float32 parameters).</summary>
+    public void LoadTensors(WhisperCheckpoint checkpoint)
+    {
+        var expected = state_dict();
+        var missing = expected.Keys.Where(k => !checkpoint.Tensors.ContainsKey(k)).ToList();
+        var unexpected = checkpoint.Tensors.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        var misshaped = expected.Where(e => checkpoint.Tensors.TryGetValue(e.Key, out var t) && !t.Shape.SequenceEqual(e.Value.shape))
+            .Select(e => $"{e.Key} [{string.Join(", ", checkpoint.Tensors[e.Key].Shape)}] where the dims need [{string.Join(", ", e.Value.shape)}]").ToList();
+        if (missing.Count + unexpected.Count + misshaped.Count > 0)
+            throw new CheckpointException(checkpoint.Path, string.Join("; ", new[]
+            {
+                missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : null,
+                unexpected.Count > 0 ? $"unexpected {string.Join(", ", unexpected)}" : null,
+                misshaped.Count > 0 ? $"mis-shaped {string.Join(", ", misshaped)}" : null,
+            }.OfType<string>()));
+        using (no_grad())
+            foreach (var (name, target) in expected)
+            {
+                var t = checkpoint.Tensors[name];
+                using var source = tensor(t.Values, t.Shape);
+                target.copy_(source);
+            }
     }
 }

@@ -32,6 +32,15 @@ public sealed record StreamingOptions
     /// nothing under are dropped from finals, and its silence ends a segment too. Default: true.</summary>
     public bool VoiceGate { get; init; } = true;
 
+    /// <summary>Whisper-architecture models: seconds of new audio between LocalAgreement steps (each transcribes the
+    /// buffer again; partials come once per step). Default: 1.</summary>
+    public double AgreementStepSeconds { get; init; } = 1.0;
+
+    /// <summary>Whether the audio is live (a microphone, a network stream: partials as it goes) or a whole recording
+    /// read as fast as it can be (file transcription, uploads: finals only). Whisper-architecture models transcribe a
+    /// recording at its end as OpenAI's <c>transcribe()</c> does; our family streams either way. Default: true.</summary>
+    public bool Live { get; init; } = true;
+
     /// <summary>When a segment ends (<see cref="EndpointRules"/>).</summary>
     public EndpointRules Endpoints { get; init; } = new();
 
@@ -47,6 +56,7 @@ public sealed record StreamingOptions
             throw new ArgumentOutOfRangeException(nameof(Search), Search.Method, "the final search must be JointBeam or CtcRescore");
         if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam, Attention or FullContextAttention");
         Endpoints.Validated();
+        if (AgreementStepSeconds is < 0.1 or > 10) throw new ArgumentOutOfRangeException(nameof(AgreementStepSeconds), AgreementStepSeconds, "must be 0.1–10");
         return this;
     }
 }
