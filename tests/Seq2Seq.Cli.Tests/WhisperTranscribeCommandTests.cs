@@ -61,6 +61,29 @@ public sealed class WhisperTranscribeCommandTests
     }
 
     [Fact]
+    public void Listen_GgmlModel_StreamsASampleWithPartialsAndFinals()
+    {
+        // A sample with a second of silence on each side, as s16le PCM on stdin; the kit's random-weight model (its words
+        // are nonsense) through the live LocalAgreement stream.
+        using var reader = Seq2Seq.Audio.WavReader.Open(Path.Combine(Root(), "samples", "turn-on-the-lights.wav"));
+        var samples = reader.ReadToEnd();
+        var silence = new float[reader.Format.SampleRate];
+        var pcm = silence.Concat(samples).Concat(silence).SelectMany(v => BitConverter.GetBytes((short)Math.Clamp(v * 32767, -32768, 32767))).ToArray();
+        var run = CliRunner.RunWithInput(pcm, "listen", "--source", "stdin", "--rate", reader.Format.SampleRate.ToString(), "--format", "jsonl",
+            "--model", Path.Combine(Kit, "models", "tiny-random-en", "ggml-tiny-random-en.bin"), "--temperature", "0", "--agreement-step", "0.5");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var events = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var types = events.Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.Equal("session_started", types[0]);
+        Assert.Equal("session_stopped", types[^1]);
+        Assert.Contains("partial", types);
+        Assert.True(types.IndexOf("partial") < types.IndexOf("final"), string.Join(",", types));
+        var final = events.First(e => e.GetProperty("type").GetString() == "final");
+        Assert.True(final.GetProperty("words").GetArrayLength() > 0);
+        Assert.InRange(final.GetProperty("start").GetDouble(), 0.4, 1.0 + samples.Length / (double)reader.Format.SampleRate);
+    }
+
+    [Fact]
     public void Export_OfOurOwnModel_IsOneLineError_Exit2()
     {
         var run = CliRunner.Run("export", "--format", "ggml", Path.Combine(Root(), "models", "default"), Path.Combine(Path.GetTempPath(), "never.bin"));

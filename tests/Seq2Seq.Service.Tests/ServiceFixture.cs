@@ -65,15 +65,15 @@ public sealed class ServiceFixture : IAsyncLifetime
         return await FileTranscriber.TranscribeAsync(new FileAudioSource(file), model, options ?? new ServeOptions().Streaming, CancellationToken.None);
     }
 
-    /// <summary>Hosts the speech service in this process with the tiny model and settings of section Serve (name, value),
+    /// <summary>Hosts the speech service in this process with the tiny model (or Serve:Model given) and settings of section Serve (name, value),
     /// and waits until /readyz says ready.</summary>
     public async Task<Server> StartAsync(params (string Key, string Value)[] settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Serve:{s.Key}", (string?)s.Value))
-            .Prepend(KeyValuePair.Create("Serve:Model", (string?)Model)).Prepend(KeyValuePair.Create("Serve:Device", (string?)"Cpu")));
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("Serve:Model", (string?)Model), KeyValuePair.Create("Serve:Device", (string?)"Cpu")]);
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Serve:{s.Key}", (string?)s.Value)));   // later sources win
         builder.Services.AddSeq2SeqSpeech(builder.Configuration);
         var app = builder.Build();
         app.MapSeq2SeqSpeech();
