@@ -10,8 +10,8 @@ namespace Seq2Seq.Model.Whisper;
 /// transcribed again (word timestamps on; prompted with the segment's committed words and, with
 /// <see cref="DecodeOptions.ConditionOnPreviousText"/>, the last 200 characters of earlier finals); the longest prefix on which this
 /// hypothesis and the previous one agree is committed, the rest is the tentative tail. A partial is committed +
-/// tentative (<see cref="TranscriptUpdate.StableWords"/> = committed). The voice activity detector skips silence (no
-/// decoding before speech, leading silence dropped) and marks endpoints: after speech, <see
+/// tentative (<see cref="TranscriptUpdate.StableWords"/> = committed). The voice activity detector (always on: it is
+/// how the stream finds endpoints) skips silence (no decoding before speech, leading silence dropped) and marks endpoints: after speech, <see
 /// cref="EndpointRules.SilenceMilliseconds"/> without any finalise the segment with one last decode. The buffer is
 /// trimmed at the end of a committed Whisper segment once it passes <see cref="TrimSeconds"/> (at the last committed
 /// word past 25 s), so a window never overflows 30 s.
