@@ -45,7 +45,6 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
         var items = Draw(rng).OrderBy(_ => rng.Next()).ToList();
         var batches = new List<Item[]>();
         var batch = new List<Item>();
-        List<Item>? window = null;
         int windows = 0, tokens = 0;
         bool isShort = rng.NextDouble() < shortShare;
         double fill = 0, target = 0;
@@ -53,19 +52,17 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
         {
             double need = it.Seconds + gapSeconds;
             int t = it.Utterance.Tokens.Length + 2;
-            if (window is null || fill + need > target || tokens + t > maxTokens)
+            if (windows == 0 || fill + need > target || tokens + t > maxTokens)
             {
                 if (windows == windowsPerBatch)
                 {
                     batches.Add([.. batch]);
                     (batch, windows, isShort) = ([], 0, rng.NextDouble() < shortShare);
                 }
-                window = [];
                 windows++;
                 double most = isShort ? Math.Min(packSeconds, shortSeconds) : packSeconds;
                 (fill, tokens, target) = (0, 0, need * Math.Pow(Math.Max(1, most / need), rng.NextDouble()));
             }
-            window.Add(it);
             batch.Add(it with { Window = windows - 1, Short = isShort });
             fill += need;
             tokens += t;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Seq2Seq.Model;
-using Seq2Seq.Model.Decoding;
-using Seq2Seq.Model.Scoring;
 using Seq2Seq.Model.Text;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -146,15 +146,8 @@ internal sealed class WhisperTrainee : ITrainee
             sequences.Add(tokens);
             characters.Add(chars);
         }
-        int longest = sequences.Max(s => s.Count);
-        var targets = new long[sequences.Count * longest];
-        Array.Fill(targets, -1);
-        for (int i = 0; i < sequences.Count; i++)
-            for (int k = 0; k < sequences[i].Count; k++) targets[i * longest + k] = sequences[i][k];
-        int most = Math.Max(1, characters.Max(c => c.Count));
-        var padded = new long[characters.Count * most];
-        for (int i = 0; i < characters.Count; i++)
-            for (int k = 0; k < characters[i].Count; k++) padded[i * most + k] = characters[i][k];
+        var (targets, longest) = Padded(sequences, -1);
+        var (padded, most) = Padded(characters, 0);
         if (items[0].Short)
         {
             // A short-window batch: every window cut to the longest content, rounded up to whole seconds.
@@ -168,6 +161,17 @@ internal sealed class WhisperTrainee : ITrainee
         return new Batch(features, [.. Enumerable.Repeat((long)size, windows.Count)], targets,
             [.. sequences.Select(s => (long)s.Count)], windows.Count, size, longest, seconds,
             padded, [.. characters.Select(c => (long)c.Count)], most);
+    }
+
+    /// <summary>Rows padded with <paramref name="fill"/> into one row-major array (rows × width, width ≥ 1).</summary>
+    private static (long[] Values, int Width) Padded(List<List<int>> rows, long fill)
+    {
+        int width = Math.Max(1, rows.Max(r => r.Count));
+        var values = new long[rows.Count * width];
+        Array.Fill(values, fill);
+        for (int i = 0; i < rows.Count; i++)
+            for (int k = 0; k < rows[i].Count; k++) values[i * width + k] = rows[i][k];
+        return (values, width);
     }
 
     private int Timestamp(int sample) => _tokenizer.TimestampBegin + Math.Clamp((int)Math.Round(sample / 16000.0 / 0.02), 0, 1500);

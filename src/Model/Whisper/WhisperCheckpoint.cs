@@ -261,31 +261,40 @@ public sealed class WhisperCheckpoint
         return new WhisperCheckpoint(dir, WhisperLayout.HuggingFace, d, tensors);
     }
 
-    /// <summary>OpenAI's name for a transformers Whisper tensor name (the mapping of transformers' conversion script), or null.</summary>
+    /// <summary>transformers' conversion script's mapping of OpenAI's tensor names: parts of names (transformers, OpenAI),
+    /// applied in order, and whole names.</summary>
+    private static readonly (string Hf, string OpenAI)[] HfParts =
+    [
+        (".layers.", ".blocks."), (".self_attn.q_proj.", ".attn.query."), (".self_attn.k_proj.", ".attn.key."),
+        (".self_attn.v_proj.", ".attn.value."), (".self_attn.out_proj.", ".attn.out."), (".self_attn_layer_norm.", ".attn_ln."),
+        (".encoder_attn.q_proj.", ".cross_attn.query."), (".encoder_attn.k_proj.", ".cross_attn.key."),
+        (".encoder_attn.v_proj.", ".cross_attn.value."), (".encoder_attn.out_proj.", ".cross_attn.out."),
+        (".encoder_attn_layer_norm.", ".cross_attn_ln."), (".fc1.", ".mlp.0."), (".fc2.", ".mlp.2."), (".final_layer_norm.", ".mlp_ln."),
+    ];
+
+    private static readonly (string Hf, string OpenAI)[] HfWholeNames =
+    [
+        ("encoder.layer_norm.weight", "encoder.ln_post.weight"), ("encoder.layer_norm.bias", "encoder.ln_post.bias"),
+        ("decoder.layer_norm.weight", "decoder.ln.weight"), ("decoder.layer_norm.bias", "decoder.ln.bias"),
+        ("encoder.embed_positions.weight", "encoder.positional_embedding"), ("decoder.embed_positions.weight", "decoder.positional_embedding"),
+        ("decoder.embed_tokens.weight", "decoder.token_embedding.weight"),
+    ];
+
+    /// <summary>OpenAI's name for a transformers Whisper tensor name, or null.</summary>
     internal static string? HfName(string name)
     {
         if (!name.StartsWith("model.", StringComparison.Ordinal)) return null;
         string n = name["model.".Length..];
-        (string From, string To)[] parts =
-        [
-            (".layers.", ".blocks."), (".self_attn.q_proj.", ".attn.query."), (".self_attn.k_proj.", ".attn.key."),
-            (".self_attn.v_proj.", ".attn.value."), (".self_attn.out_proj.", ".attn.out."), (".self_attn_layer_norm.", ".attn_ln."),
-            (".encoder_attn.q_proj.", ".cross_attn.query."), (".encoder_attn.k_proj.", ".cross_attn.key."),
-            (".encoder_attn.v_proj.", ".cross_attn.value."), (".encoder_attn.out_proj.", ".cross_attn.out."),
-            (".encoder_attn_layer_norm.", ".cross_attn_ln."), (".fc1.", ".mlp.0."), (".fc2.", ".mlp.2."), (".final_layer_norm.", ".mlp_ln."),
-        ];
-        foreach (var (from, to) in parts) n = n.Replace(from, to, StringComparison.Ordinal);
-        return n switch
-        {
-            "encoder.layer_norm.weight" => "encoder.ln_post.weight",
-            "encoder.layer_norm.bias" => "encoder.ln_post.bias",
-            "decoder.layer_norm.weight" => "decoder.ln.weight",
-            "decoder.layer_norm.bias" => "decoder.ln.bias",
-            "encoder.embed_positions.weight" => "encoder.positional_embedding",
-            "decoder.embed_positions.weight" => "decoder.positional_embedding",
-            "decoder.embed_tokens.weight" => "decoder.token_embedding.weight",
-            _ => n,
-        };
+        foreach (var (hf, openai) in HfParts) n = n.Replace(hf, openai, StringComparison.Ordinal);
+        return HfWholeNames.FirstOrDefault(w => w.Hf == n).OpenAI ?? n;
+    }
+
+    /// <summary>transformers' name for an OpenAI tensor name (the inverse of <see cref="HfName"/>).</summary>
+    internal static string HfNameOf(string openai)
+    {
+        string n = HfWholeNames.FirstOrDefault(w => w.OpenAI == openai).Hf ?? openai;
+        foreach (var (hf, openAI) in HfParts) n = n.Replace(openAI, hf, StringComparison.Ordinal);
+        return "model." + n;
     }
 
     private static IEnumerable<(string Name, long[] Shape, float[] Values)> ReadSafetensors(string path)

@@ -195,38 +195,12 @@ public static class WhisperWriter
 
     // ------------------------------------------------------------------------------------------------ Hugging Face
 
-    /// <summary>transformers' name for an OpenAI tensor name (the inverse of <see cref="WhisperCheckpoint.HfName"/>).</summary>
-    internal static string HfName(string openai)
-    {
-        string n = openai switch
-        {
-            "encoder.ln_post.weight" => "encoder.layer_norm.weight",
-            "encoder.ln_post.bias" => "encoder.layer_norm.bias",
-            "decoder.ln.weight" => "decoder.layer_norm.weight",
-            "decoder.ln.bias" => "decoder.layer_norm.bias",
-            "encoder.positional_embedding" => "encoder.embed_positions.weight",
-            "decoder.positional_embedding" => "decoder.embed_positions.weight",
-            "decoder.token_embedding.weight" => "decoder.embed_tokens.weight",
-            _ => openai,
-        };
-        (string From, string To)[] parts =
-        [
-            (".blocks.", ".layers."), (".cross_attn_ln.", ".encoder_attn_layer_norm."), (".cross_attn.query.", ".encoder_attn.q_proj."),
-            (".cross_attn.key.", ".encoder_attn.k_proj."), (".cross_attn.value.", ".encoder_attn.v_proj."), (".cross_attn.out.", ".encoder_attn.out_proj."),
-            (".attn.query.", ".self_attn.q_proj."), (".attn.key.", ".self_attn.k_proj."), (".attn.value.", ".self_attn.v_proj."),
-            (".attn.out.", ".self_attn.out_proj."), (".attn_ln.", ".self_attn_layer_norm."), (".mlp.0.", ".fc1."), (".mlp.2.", ".fc2."),
-            (".mlp_ln.", ".final_layer_norm."),
-        ];
-        foreach (var (from, to) in parts) n = n.Replace(from, to, StringComparison.Ordinal);
-        return "model." + n;
-    }
-
     private static void WriteHuggingFace(WhisperCheckpoint c, string dir, WhisperExportType type)
     {
         Directory.CreateDirectory(dir);
         var tokenizer = WhisperTokenizer.ForVocabulary(c.Dims.NVocab);
         bool half = type == WhisperExportType.Float16;
-        var tensors = Ordered(c).Select(t => (Name: HfName(t.Name), t.Shape, t.Values)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var tensors = Ordered(c).Select(t => (Name: WhisperCheckpoint.HfNameOf(t.Name), t.Shape, t.Values)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         var header = new JsonObject { ["__metadata__"] = new JsonObject { ["format"] = "pt" } };
         long offset = 0;
         foreach (var t in tensors)
