@@ -9,12 +9,33 @@ internal static class ExitCodes
 {
     public const int Ok = 0, Usage = 1, InputError = 2, Interrupted = 130, Terminated = 143;
 
-    private static int _sigterm;
+    private static int _signal;   // 0 none yet, else the first of SIGINT/SIGTERM that arrived
 
-    /// <summary>Notes SIGTERM (the command line's own handler cancels the verb's token for it, as for Ctrl-C).</summary>
-    public static System.Runtime.InteropServices.PosixSignalRegistration WatchTermination() =>
-        System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM,
-            _ => Interlocked.Exchange(ref _sigterm, 1));
+    /// <summary>Owns Ctrl-C and SIGTERM: the first one notes which it was and then cancels the returned token (the
+    /// verb finishes its last segment and exits 130 or 143; after <paramref name="grace"/> the process is ended with
+    /// that code); a second one ends the process at once.</summary>
+    public static IDisposable WatchSignals(CancellationTokenSource cancel, TimeSpan grace)
+    {
+        void OnSignal(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            int code = context.Signal == System.Runtime.InteropServices.PosixSignal.SIGTERM ? Terminated : Interrupted;
+            if (Interlocked.CompareExchange(ref _signal, code, 0) != 0) return;       // second signal: default action
+            context.Cancel = true;
+            cancel.Cancel();
+            _ = Task.Delay(grace).ContinueWith(_ => Environment.Exit(code), TaskScheduler.Default);
+        }
+        var registrations = new[]
+        {
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal),
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal),
+        };
+        return new Registrations(registrations);
+    }
+
+    private sealed record Registrations(IDisposable[] Items) : IDisposable
+    {
+        public void Dispose() { foreach (var item in Items) item.Dispose(); }
+    }
 
     /// <summary>Runs a verb, turning expected failures into a one-line message on stderr and an exit code.</summary>
     public static async Task<int> Run(Func<CancellationToken, Task<int>> action, CancellationToken ct)
@@ -25,7 +46,7 @@ internal static class ExitCodes
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            bool terminated = Volatile.Read(ref _sigterm) == 1;
+            bool terminated = Volatile.Read(ref _signal) == Terminated;
             Console.Error.WriteLine(terminated ? "s2s: terminated" : "s2s: interrupted");
             return terminated ? Terminated : Interrupted;
         }

@@ -8,7 +8,8 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         Seq2Seq.Model.NativeHeap.Configure();        // before the thread pool meets libtorch: glibc arenas capped
-        using var sigterm = ExitCodes.WatchTermination();
+        using var cancel = new CancellationTokenSource();
+        using var signals = ExitCodes.WatchSignals(cancel, grace: TimeSpan.FromSeconds(10));
         var root = new RootCommand("s2s — streaming speech-to-text (Seq2Seq).")
         {
             InfoCommand.Create(),
@@ -25,10 +26,10 @@ internal static class Program
             WorkerCommand.Create(),
             SubmitCommand.Create(),
         };
-        // Ctrl-C cancels the verb's token; allow time for the last segment to be finalised before the process is ended.
+        // Ctrl-C and SIGTERM cancel the verb's token (ours, so the exit code knows which signal it was).
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration
         {
-            EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
-        });
+            EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+        }, cancel.Token);
     }
 }
