@@ -14,6 +14,10 @@ public static class WhisperLogMel
     /// <summary>Frames of one 30 s window and samples of one.</summary>
     public const int WindowFrames = 3000, WindowSamples = WindowFrames * HopLength;
 
+    /// <summary>Zero samples after a recording that give its frames the values <c>transcribe()</c>'s full window of
+    /// padding gives them (a frame reads 200 samples either side of its centre), for a fraction of the work.</summary>
+    public const int TailSamples = 400;
+
     /// <summary>The front end's parameters for <paramref name="melBins"/> bands (80, or 128 for large-v3).</summary>
     public static LogMelOptions Options(int melBins) => new()
     {

@@ -133,6 +133,7 @@ public sealed record TrainOptions
         Check(w.GapSeconds is >= 0 and <= 5, "Whisper.GapSeconds", w.GapSeconds, "must be 0–5");
         Check(w.TimestampProbability is >= 0 and <= 1, "Whisper.TimestampProbability", w.TimestampProbability, "must be 0–1");
         Check(w.WindowsPerBatch >= 1, "Whisper.WindowsPerBatch", w.WindowsPerBatch, "must be ≥ 1");
+        Check(w.PositionScale > 0 && w.PositionScale <= 1, "Whisper.PositionScale", w.PositionScale, "must be in (0, 1]");
         Check(w.ShortWindowShare is >= 0 and <= 1, "Whisper.ShortWindowShare", w.ShortWindowShare, "must be 0–1");
         return this;
     }

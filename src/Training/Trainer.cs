@@ -180,7 +180,7 @@ public sealed class Trainer
             SaveLast(trainee, optimizer, state);
             lastCheckpoint = clock.Elapsed;
             _monitor.OnEpoch(new EpochReport(epoch + 1, state.Step, wer, cer, best, clock.Elapsed));
-            Log($"epoch {epoch + 1} step {state.Step}: valid WER {wer:P2} CER {cer:P2}{(best ? " (best)" : "")} after {Elapsed()}");
+            Log($"epoch {epoch + 1} step {state.Step}: {Scores(wer, cer)}{(best ? " (best)" : "")} after {Elapsed()}");
             if (state.EpochsWithoutImprovement >= o.Patience) { Log($"early stop: no better validation WER for {o.Patience} epochs"); break; }
         }
 
@@ -190,7 +190,7 @@ public sealed class Trainer
             Average(trainee, state.EpochCheckpoints);
             var (wer, cer) = Validate(trainee, valid);
             trainee.Save(final, o.Float16Models);
-            Log($"final: average of the last {state.EpochCheckpoints.Count} epoch(s): valid WER {wer:P2} CER {cer:P2} -> {final}");
+            Log($"final: average of the last {state.EpochCheckpoints.Count} epoch(s): {Scores(wer, cer)} -> {final}");
         }
         else
         {
@@ -199,6 +199,8 @@ public sealed class Trainer
         }
         return final;
     }
+
+    private static string Scores(double wer, double cer) => double.IsNaN(wer) ? "no validation manifest" : $"valid WER {wer:P2} CER {cer:P2}";
 
     private (double Loss, double Ctc, double Att) TrainStep(ITrainee trainee, TorchSharp.Modules.AdamW optimizer, Batch batch,
         TrainOptions o, long step, int index)

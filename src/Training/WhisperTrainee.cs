@@ -15,8 +15,8 @@ namespace Seq2Seq.Training;
 /// — teacher-forced cross-entropy over everything after &lt;|startoftranscript|&gt;, greedy validation one utterance per
 /// window, checkpoints as Hugging Face directories (which every Whisper front end here loads). With a
 /// <see cref="TrainOptions.CtcWeight"/> above 0 a linear CTC head over characters reads the encoder output during
-/// training (joint CTC-attention training: the encoder learns where the words are much sooner); it is kept in
-/// <c>last/</c> for resuming and is not part of the model.
+/// training (joint CTC-attention training: the encoder learns where the words are much sooner); every checkpoint
+/// directory keeps it beside the model for resuming and fine-tuning (no runtime reads it).
 /// </summary>
 internal sealed class WhisperTrainee : ITrainee
 {
@@ -67,11 +67,16 @@ internal sealed class WhisperTrainee : ITrainee
             resumed.LoadHead(checkpoint);
             return resumed;
         }
-        if (o.InitFrom is { } init) return new WhisperTrainee(WhisperNetwork.Load(WhisperCheckpoint.Load(init), trainable: true), o);
+        if (o.InitFrom is { } init)
+        {
+            var tuned = new WhisperTrainee(WhisperNetwork.Load(WhisperCheckpoint.Load(init), trainable: true), o);
+            tuned.LoadHead(init);                            // a run's last/ or epoch checkpoint carries its CTC head
+            return tuned;
+        }
         var w = o.Whisper;
         int vocabulary = !w.Multilingual ? 51864 : w.MelBins == 128 ? 51866 : 51865;     // English-only; v1/v2; large-v3
         var dims = new WhisperDims(w.MelBins, 1500, w.Width, w.Heads, w.EncoderLayers, vocabulary, 448, w.Width, w.Heads, w.DecoderLayers);
-        return new WhisperTrainee(WhisperNetwork.Create(dims.Validated("Whisper options")), o);
+        return new WhisperTrainee(WhisperNetwork.Create(dims.Validated("Whisper options"), w.PositionScale), o);
     }
 
     public nn.Module Module => _module;
@@ -138,7 +143,7 @@ internal sealed class WhisperTrainee : ITrainee
             tokens.Add(_tokenizer.EndOfText);
             // As transcribe() reads a recording: log-mel of the audio (with a window of zeros after it), the content frames,
             // then zero-valued frames to 30 s.
-            var mel = WhisperLogMel.Compute(buffer.AsSpan(0, at), bins, WhisperLogMel.WindowSamples);
+            var mel = WhisperLogMel.Compute(buffer.AsSpan(0, at), bins, WhisperLogMel.TailSamples);
             int content = at / WhisperLogMel.HopLength;
             SpecAugment.Apply(mel.Data, content, bins, _options, rng);
             WhisperLogMel.Window(mel, 0, content).CopyTo(features, wi * bins * size);
@@ -212,7 +217,7 @@ internal sealed class WhisperTrainee : ITrainee
                 var windows = chunk.SelectMany(u =>
                 {
                     var samples = CorpusLoader.ToFloats(u.Samples);                      // as transcribe() reads it
-                    return WhisperLogMel.Window(WhisperLogMel.Compute(samples, bins, WhisperLogMel.WindowSamples), 0, samples.Length / WhisperLogMel.HopLength);
+                    return WhisperLogMel.Window(WhisperLogMel.Compute(samples, bins, WhisperLogMel.TailSamples), 0, samples.Length / WhisperLogMel.HopLength);
                 }).ToArray();
                 var audio = _network.Encoder.call(tensor(windows, [chunk.Length, bins, WhisperLogMel.WindowFrames]));
                 for (int i = 0; i < chunk.Length; i++)
@@ -228,12 +233,13 @@ internal sealed class WhisperTrainee : ITrainee
         return (words.Rate, chars.Rate);
     }
 
-    /// <summary>A Hugging Face directory; float32 checkpoints (<c>last/</c>, epochs) also keep the CTC head.</summary>
+    /// <summary>A Hugging Face directory, with the CTC head beside it (float32; no runtime reads it; resuming and
+    /// fine-tuning from the directory do).</summary>
     public void Save(string directory, bool half)
     {
         WhisperWriter.Write(_network.ToCheckpoint(directory, WhisperLayout.HuggingFace), WhisperLayout.HuggingFace, directory,
             half ? WhisperExportType.Float16 : WhisperExportType.Float32);
-        if (!half) SafeTensors.Save(_ctc, Path.Combine(directory, CtcHeadFile));
+        SafeTensors.Save(_ctc, Path.Combine(directory, CtcHeadFile));
     }
 
     public void Load(string directory)

@@ -60,7 +60,9 @@ internal static class EvalCommand
             if (parse.GetValue(output) is { } outPath)
                 await File.WriteAllLinesAsync(outPath, entries.Select((e, i) => $"{e.Path}\t{hyps[i]}"), token);
 
-            string what = $"method {options.Method}{(options.Method is DecodingMethod.JointBeam or DecodingMethod.CtcRescore ? $" beam {options.Beam}" : "")}";
+            string what = speech.Info.Family == "whisper"
+                ? $"Whisper {(options.BeamSize is > 1 and var b ? $"beam {b}" : "greedy")}, temperatures {(options.Temperatures is { } t ? string.Join(",", t) : "0,0.2,0.4,0.6,0.8,1.0")}"
+                : $"method {options.Method}{(options.Method is DecodingMethod.JointBeam or DecodingMethod.CtcRescore ? $" beam {options.Beam}" : "")}";
             Report(entries, hyps, what, (decodeSeconds, audioSeconds), parse.GetValue(worst));
             return ExitCodes.Ok;
         }, ct));

@@ -24,14 +24,15 @@ internal sealed class WhisperEncoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>OpenAI's <c>sinusoids(n_ctx, n_state)</c>: sines then cosines of timescales 1 … 10000, rounded to float16.</summary>
-    public void InitialisePositions()
+    /// <summary>OpenAI's <c>sinusoids(n_ctx, n_state)</c>: sines then cosines of timescales 1 … 10000, times
+    /// <paramref name="scale"/>, rounded to float16. The table is stored in every layout and read back from it.</summary>
+    public void InitialisePositions(double scale = 1)
     {
         using var scope = NewDisposeScope();
         int half = _dims.NAudioState / 2;
         var rate = exp(arange(half, dtype: float32) * (-Math.Log(10000) / (half - 1)));                 // (D/2)
         var angle = arange(_dims.NAudioCtx, dtype: float32).unsqueeze(1) * rate.unsqueeze(0);             // (n_ctx, D/2)
-        using (no_grad()) positional_embedding.copy_(cat([sin(angle), cos(angle)], 1).to(float16).to(float32));
+        using (no_grad()) positional_embedding.copy_((cat([sin(angle), cos(angle)], 1) * scale).to(float16).to(float32));
     }
 
     // mel: (B, n_mels, 2·n_audio_ctx) -> (B, n_audio_ctx, D); training may pass fewer frames (an even number): the

@@ -33,12 +33,13 @@ internal sealed class WhisperNetwork : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>A new network of <paramref name="dims"/> initialised for training from scratch (PyTorch's defaults for the
     /// convolutions, N(0, 0.02) for the linear layers and the token embedding, N(0, 0.01) for the decoder positions,
-    /// OpenAI's sinusoid table for the encoder positions, rounded to float16 as OpenAI's checkpoints store it). Train mode.</summary>
-    public static WhisperNetwork Create(WhisperDims dims)
+    /// OpenAI's sinusoid table for the encoder positions times <paramref name="positionScale"/>, rounded to float16 as OpenAI's
+    /// checkpoints store it). Train mode.</summary>
+    public static WhisperNetwork Create(WhisperDims dims, double positionScale = 1)
     {
         TorchRuntime.Resolve(DeviceChoice.Cpu);
         var network = new WhisperNetwork(dims);
-        network.encoder.InitialisePositions();
+        network.encoder.InitialisePositions(positionScale);
         network.decoder.InitialisePositions();
         network.train();
         return network;

@@ -25,4 +25,17 @@ public sealed class WhisperLogMelTests
                 worst = Math.Max(worst, Math.Abs(mel.Data[t * bins + m] - golden.Values[m * mel.Frames + t]));
         Assert.True(worst <= 1e-4, $"{clip} mel{bins}: max abs difference {worst:E2}");
     }
+
+    [Theory]
+    [InlineData("jfk")]
+    [InlineData("fsdd_7_jackson_0")]
+    public async Task TailPadding_GivesTheRecordingsFramesAsAWholeWindowDoes(string clip)
+    {
+        var audio = await WhisperKit.AudioAsync(clip);
+        var whole = WhisperLogMel.Compute(audio, 80, WhisperLogMel.WindowSamples);
+        var tail = WhisperLogMel.Compute(audio, 80, WhisperLogMel.TailSamples);
+        int content = audio.Length / WhisperLogMel.HopLength;
+        Assert.True(tail.Frames >= content);
+        Assert.Equal(whole.Data.AsSpan(0, content * 80).ToArray(), tail.Data.AsSpan(0, content * 80).ToArray());
+    }
 }

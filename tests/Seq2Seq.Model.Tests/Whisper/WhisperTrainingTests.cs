@@ -81,6 +81,11 @@ public sealed class WhisperTrainingTests(TinyWhisperFixture tiny, Xunit.Abstract
         double first = tiny.AttentionLosses[0], last = tiny.AttentionLosses.TakeLast(10).Average();
         Assert.True(first > 9 && last < first / 2, $"attention loss {first:F2} -> {last:F2}");            // ln(51864) ≈ 10.9 at the start
 
+        // A new model's encoder positions: OpenAI's sinusoids at a tenth of their amplitude (PositionScale), stored with it.
+        var positions = WhisperCheckpoint.Load(tiny.Final).Tensors["encoder.positional_embedding"];
+        Assert.InRange(positions.Values.Max(), 0.099f, 0.1001f);
+        Assert.InRange(positions.Values.Min(), -0.1001f, -0.099f);
+
         var texts = await TranscribeAll(tiny.Final);
         foreach (var (layout, name) in new[] { (WhisperLayout.OpenAI, "model.pt"), (WhisperLayout.Ggml, "ggml-model.bin"), (WhisperLayout.HuggingFace, "hf") })
         {
