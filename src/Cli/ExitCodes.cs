@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Seq2Seq.Audio;
 using Seq2Seq.Model;
 
@@ -16,9 +17,9 @@ internal static class ExitCodes
     /// that code); a second one ends the process at once.</summary>
     public static IDisposable WatchSignals(CancellationTokenSource cancel, TimeSpan grace)
     {
-        void OnSignal(System.Runtime.InteropServices.PosixSignalContext context)
+        void OnSignal(PosixSignalContext context)
         {
-            int code = context.Signal == System.Runtime.InteropServices.PosixSignal.SIGTERM ? Terminated : Interrupted;
+            int code = context.Signal == PosixSignal.SIGTERM ? Terminated : Interrupted;
             if (Interlocked.CompareExchange(ref _signal, code, 0) != 0) return;       // second signal: default action
             context.Cancel = true;
             cancel.Cancel();
@@ -26,8 +27,8 @@ internal static class ExitCodes
         }
         var registrations = new[]
         {
-            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal),
-            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
         };
         return new Registrations(registrations);
     }

@@ -141,8 +141,8 @@ internal sealed class WhisperTrainee : ITrainee
                 seconds += length / 16000.0;
             }
             tokens.Add(_tokenizer.EndOfText);
-            // As transcribe() reads a recording: log-mel of the audio (with a window of zeros after it), the content frames,
-            // then zero-valued frames to 30 s.
+            // As transcribe() reads a recording: log-mel of the audio (the zeros after it as its padding gives them), the
+            // content frames, then zero-valued frames to 30 s.
             var mel = WhisperLogMel.Compute(buffer.AsSpan(0, at), bins, WhisperLogMel.TailSamples);
             int content = at / WhisperLogMel.HopLength;
             SpecAugment.Apply(mel.Data, content, bins, _options, rng);
