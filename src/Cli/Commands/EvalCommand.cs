@@ -61,7 +61,7 @@ internal static class EvalCommand
                 await File.WriteAllLinesAsync(outPath, entries.Select((e, i) => $"{e.Path}\t{hyps[i]}"), token);
 
             string what = speech.Info.Family == "whisper"
-                ? $"Whisper {(options.BeamSize is > 1 and var b ? $"beam {b}" : "greedy")}, temperatures {(options.Temperatures is { } t ? string.Join(",", t) : "0,0.2,0.4,0.6,0.8,1.0")}"
+                ? $"Whisper {(options.BeamSize is > 1 and var b ? $"beam {b}" : "greedy")}, temperatures {string.Join(",", options.Temperatures ?? new Seq2Seq.Model.Whisper.WhisperTranscribeOptions().Temperatures)}"
                 : $"method {options.Method}{(options.Method is DecodingMethod.JointBeam or DecodingMethod.CtcRescore ? $" beam {options.Beam}" : "")}";
             Report(entries, hyps, what, (decodeSeconds, audioSeconds), parse.GetValue(worst));
             return ExitCodes.Ok;
