@@ -73,12 +73,13 @@ public sealed class StreamingEncoderTests
         Task[] tasks;
         lock (gate)   // the model is busy: all three chunks queue up, then go through together
         {
-            tasks = Enumerable.Range(0, 3).Select(s => Task.Run(() =>
+            // Own threads, not the pool: parallel test classes can keep every pool thread busy for longer than the wait.
+            tasks = Enumerable.Range(0, 3).Select(s => Task.Factory.StartNew(() =>
             {
                 var step = streams[s].Accept(features[s].AsSpan(before[s] * 80));
                 lock (got[s]) got[s].AddRange(step.Encoded);
-            })).ToArray();
-            SpinWait.SpinUntil(() => batcher.Queued == 3, TimeSpan.FromSeconds(30));
+            }, TaskCreationOptions.LongRunning)).ToArray();
+            Assert.True(SpinWait.SpinUntil(() => batcher.Queued == 3, TimeSpan.FromSeconds(60)), $"{batcher.Queued} of 3 chunks queued");
         }
         await Task.WhenAll(tasks);
         Assert.Equal(batchesBefore + 1, batcher.Batches);
