@@ -4,10 +4,10 @@
 # runtime: build-time TorchSharp patch (patchelf, gcc, binutils), non-WAV decoding (ffmpeg), microphone (libpulse0),
 # SentencePiece tokenizer training (sentencepiece: spm_train).
 S2S_RUNTIME_PACKAGES="patchelf gcc binutils ffmpeg libpulse0 sentencepiece"
-# test: audio the tests synthesise and check against (espeak-ng, sox and its mp3 writer), a virtual microphone (pulseaudio), kill (procps),
+# test: the browser the web page is tested in (chromium), audio the tests synthesise and check against (espeak-ng, sox and its mp3 writer), a virtual microphone (pulseaudio), kill (procps),
 # the queue the workers share (redis-server, started by the tests on a free loopback port), and PyTorch for the parity
 # test of the GPU trainer's mirror of the network (python3-torch, python3-torchaudio: tools/gpu/parity.py).
-S2S_TEST_PACKAGES="$S2S_RUNTIME_PACKAGES espeak-ng sox libsox-fmt-mp3 pulseaudio pulseaudio-utils procps redis-server python3-torch python3-torchaudio"
+S2S_TEST_PACKAGES="$S2S_RUNTIME_PACKAGES chromium espeak-ng sox libsox-fmt-mp3 pulseaudio pulseaudio-utils procps redis-server python3-torch python3-torchaudio"
 
 ensure_debian_packages() {
   local wanted missing=() p

@@ -81,9 +81,10 @@ public static class FileTranscriber
     }
 
     /// <summary>Transcribes one source to its final segments; audio errors (unreadable, truncated, too long) are
-    /// returned in the result with the segments before them.</summary>
+    /// returned in the result with the segments before them. <paramref name="final"/>, when given, sees each final as it
+    /// comes (a server streaming the text).</summary>
     public static async Task<FileTranscript> TranscribeAsync(IAudioSource source, ISpeechModel model, StreamingOptions? options,
-        CancellationToken ct)
+        CancellationToken ct, Func<TranscriptUpdate, CancellationToken, ValueTask>? final = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var measured = new MeasuredSource(source);
@@ -92,7 +93,11 @@ public static class FileTranscriber
         {
             var recording = (options ?? new StreamingOptions()) with { Live = false };   // a whole recording, read as fast as it can be
             await foreach (var update in SpeechPipeline.RunAsync(measured, model, recording, cancellationToken: ct))
-                if (update.IsFinal) segments.Add(update);
+                if (update.IsFinal)
+                {
+                    segments.Add(update);
+                    if (final is not null) await final(update, ct);
+                }
             NativeHeap.Trim();                              // the file's native pages back to the system
             return new FileTranscript(source.Name, segments, measured.Duration, null);
         }

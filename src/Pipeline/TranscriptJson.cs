@@ -49,18 +49,25 @@ public static class TranscriptJson
     /// <summary>OpenAI's <c>json</c> response: the text only.</summary>
     public static object OpenAi(FileTranscript file) => new { text = file.Text };
 
-    /// <summary>OpenAI's <c>verbose_json</c> response: segments (with avg_logprob from the confidence) and words with times.</summary>
-    public static object OpenAiVerbose(FileTranscript file) => new
+    /// <summary>OpenAI's <c>verbose_json</c> response: task, language (a name: "english"), duration, text, and — as
+    /// asked — segments (a Whisper model's tokens, temperature, log-probability, compression ratio and no-speech
+    /// probability; our family's log-probability from its confidence) and words with times.</summary>
+    public static object OpenAiVerbose(FileTranscript file, string task = "transcribe", string language = "english", bool segments = true, bool words = true)
     {
-        task = "transcribe", language = "english", duration = Seconds(file.Duration), text = file.Text,
-        segments = file.Segments.Select((s, i) => new
-        {
-            id = i, seek = 0, start = Seconds(s.Start), end = Seconds(s.End), text = s.Text,
-            tokens = Array.Empty<int>(), temperature = 0.0, avg_logprob = Math.Round(Math.Log(Math.Max(1e-6, s.Confidence)), 4),
-            compression_ratio = 1.0, no_speech_prob = 0.0,
-        }),
-        words = file.Segments.SelectMany(s => s.Words).Select(w => new { word = w.Text, start = Seconds(w.Start), end = Seconds(w.End) }),
-    };
+        var json = new JsonObject { ["task"] = task, ["language"] = language, ["duration"] = Seconds(file.Duration), ["text"] = file.Text };
+        if (segments)
+            json["segments"] = JsonSerializer.SerializeToNode(file.Segments.Select((s, i) => new
+            {
+                id = i, seek = 0, start = Seconds(s.Start), end = Seconds(s.End), text = s.Text,
+                tokens = s.Details?.Tokens ?? [], temperature = s.Details?.Temperature ?? 0.0,
+                avg_logprob = Math.Round(s.Details?.AvgLogprob ?? Math.Log(Math.Max(1e-6, s.Confidence)), 4),
+                compression_ratio = Math.Round(s.Details?.CompressionRatio ?? 1.0, 4), no_speech_prob = Math.Round(s.Details?.NoSpeechProb ?? 0.0, 4),
+            }));
+        if (words)
+            json["words"] = JsonSerializer.SerializeToNode(file.Segments.SelectMany(s => s.Words)
+                .Select(w => new { word = w.Text.Trim(), start = Seconds(w.Start), end = Seconds(w.End) }));
+        return json;
+    }
 
     /// <summary>A time in seconds, rounded to the millisecond.</summary>
     public static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);

@@ -10,8 +10,9 @@ using Seq2Seq.Pipeline;
 namespace Seq2Seq.Service;
 
 /// <summary>
-/// <c>GET /v1/listen</c> WebSocket: the client sends binary frames of raw PCM (query: <c>rate</c>, default 16000;
-/// <c>encoding</c> s16le|f32le, default s16le; <c>channels</c>, default 1) and a text frame <c>{"type":"end"}</c> when done;
+/// <c>GET /v1/listen</c> WebSocket: the client sends binary frames of raw PCM (query: <c>model</c>, default the server's
+/// default, unknown: 404 before the upgrade; <c>language</c> and <c>prompt</c> as for transcriptions; <c>rate</c>, default
+/// 16000; <c>encoding</c> s16le|f32le, default s16le; <c>channels</c>, default 1) and a text frame <c>{"type":"end"}</c> when done;
 /// the server sends one JSON text frame per event — <c>session_started</c>, <c>partial</c> and <c>final</c> as
 /// <c>s2s listen --format jsonl</c>, <c>error</c> before an error close, <c>session_stopped</c> — and closes with 1000. Back-pressure: received audio goes
 /// through a pipe that stops reading the socket while 1 MiB waits for the recogniser. Close codes: 1000 done,
@@ -22,6 +23,9 @@ namespace Seq2Seq.Service;
 /// </summary>
 internal static class ListenEndpoint
 {
+    /// <summary>The subprotocol a browser names, followed by the API key, to authorise a stream (it cannot send headers).</summary>
+    public const string BearerProtocol = "bearer";
+
     public static async Task HandleAsync(HttpContext http, SpeechService service)
     {
         if (!http.WebSockets.IsWebSocketRequest)
@@ -29,15 +33,30 @@ internal static class ListenEndpoint
             await TranscriptionEndpoint.Error(400, "expected a WebSocket upgrade request", null, "not_websocket").ExecuteAsync(http);
             return;
         }
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        // The model and its options are answered as HTTP errors, before the upgrade.
+        string? name = http.Request.Query["model"].FirstOrDefault();
+        if (service.Find(name) is not { } model)
+        {
+            await ModelsEndpoint.UnknownModel(service, name!).ExecuteAsync(http);
+            return;
+        }
+        var fields = new[] { RequestOptions.Language, RequestOptions.Prompt }
+            .Where(k => http.Request.Query[k].FirstOrDefault() is not null).ToDictionary(k => k, k => http.Request.Query[k].First()!);
+        var (options, problem) = RequestOptions.Parse(model.Name, model.Model, "transcribe", fields, []);
+        if (problem is not null)
+        {
+            await TranscriptionEndpoint.Error(400, problem.Message, problem.Field, problem.Code).ExecuteAsync(http);
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(http.WebSockets.WebSocketRequestedProtocols.Contains(BearerProtocol) ? BearerProtocol : null);
         WavFormat format;
         try { format = Format(http.Request.Query); }
         catch (ArgumentException e) { await CloseAsync(socket, WebSocketCloseStatus.InvalidMessageType, e.Message); return; }
-        using var slot = service.TryEnter("stream");
+        using var slot = service.TryEnter(model, "stream");
         if (slot is null)
         {
             service.Metrics.Rejected.WithLabels("busy").Inc();
-            await CloseAsync(socket, (WebSocketCloseStatus)1013, $"server busy: {service.Options.MaxConcurrent} transcriptions and streams at once");
+            await CloseAsync(socket, (WebSocketCloseStatus)1013, $"server busy: {service.Options.MaxConcurrent} transcriptions and streams at once on model '{model.Name}'");
             return;
         }
         await SendAsync(socket, TranscriptJson.Event("session_started", new { rate = format.SampleRate, channels = format.Channels }), http.RequestAborted);
@@ -49,9 +68,9 @@ internal static class ListenEndpoint
         (WebSocketCloseStatus Status, string Reason) close = (WebSocketCloseStatus.NormalClosure, "done");
         try
         {
-            await foreach (var update in SpeechPipeline.RunAsync(source, service.Model, service.Streaming, cancellationToken: http.RequestAborted))
+            await foreach (var update in SpeechPipeline.RunAsync(source, model.Model, service.Streaming(model, options), cancellationToken: http.RequestAborted))
             {
-                if (update.IsFinal) service.Metrics.FinalLatency.Observe(receiver.Arrivals.LatencyOf(update.End).TotalSeconds);
+                if (update.IsFinal) service.Metrics.FinalLatency.WithLabels(model.Name).Observe(receiver.Arrivals.LatencyOf(update.End).TotalSeconds);
                 await SendAsync(socket, TranscriptJson.Serialize(TranscriptJson.Update(update)), http.RequestAborted);
             }
             close = await receiver.AudioEnded ?? close;
@@ -63,7 +82,7 @@ internal static class ListenEndpoint
         finally
         {
             await pipe.Reader.CompleteAsync();                  // a receiver waiting on a full pipe goes on, dropping audio
-            service.Metrics.AudioSeconds.WithLabels("stream").Inc(receiver.Arrivals.Seconds);
+            service.Metrics.AudioSeconds.WithLabels("stream", model.Name).Inc(receiver.Arrivals.Seconds);
             Model.NativeHeap.Trim();
         }
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

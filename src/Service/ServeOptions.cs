@@ -13,9 +13,15 @@ public sealed class ServeOptions
     /// <summary>The configuration section these settings are read from.</summary>
     public const string Section = "Serve";
 
-    /// <summary>Model path (<see cref="SpeechModels.Load"/>), loaded once at start-up unless the host registers its own
-    /// <see cref="ISpeechModel"/>. Default: models/default.</summary>
+    /// <summary>Model path (<see cref="SpeechModels.Load"/>) served as <see cref="DefaultModel"/> when <see cref="Models"/>
+    /// is empty, loaded once at start-up unless the host registers its own <see cref="ISpeechModel"/>. Default: models/default.</summary>
     public string Model { get; set; } = "models/default";
+    /// <summary>Several models by name (name → path; <c>s2s serve --model name=path</c> repeated): requests pick one by
+    /// its name. When set, <see cref="Model"/> is not used. Default: none.</summary>
+    public Dictionary<string, string> Models { get; set; } = [];
+    /// <summary>The model a request without a <c>model</c> gets: a name of <see cref="Models"/> (needed when it has
+    /// several: configuration keys have no order), or the name <see cref="Model"/> is served under. Default: "default".</summary>
+    public string? DefaultModel { get; set; }
     /// <summary>Compute device of the model. Default: Auto (CUDA when available).</summary>
     public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
     /// <summary>When set, every endpoint but /healthz and /readyz needs <c>Authorization: Bearer KEY</c>.</summary>
@@ -62,9 +68,17 @@ public sealed class ServeOptions
         Check(StreamIdleSeconds is >= 1 and <= 3600, nameof(StreamIdleSeconds), StreamIdleSeconds, "1–3600");
         Check(ShutdownSeconds is >= 0 and <= 3600, nameof(ShutdownSeconds), ShutdownSeconds, "0–3600");
         Check(Enum.IsDefined(Device), nameof(Device), Device, "Auto, Cpu or Cuda");
+        problems.AddRange(ModelSettings.Problems(Section, Models, DefaultModel));
         return problems;
     }
 
-    /// <summary>The search each request and stream uses: <see cref="Beam"/>, other settings at their defaults.</summary>
+    /// <summary>The models to serve, the default first: (name, path).</summary>
+    public IReadOnlyList<(string Name, string Path)> ModelPaths() => ModelSettings.Paths(Model, Models, DefaultModel);
+
+    /// <summary>The default model's name.</summary>
+    public string DefaultName => ModelSettings.Paths(Model, Models, DefaultModel)[0].Name;
+
+    /// <summary>The search each request and stream of our family uses: <see cref="Beam"/>, other settings at their
+    /// defaults (Whisper models search as <c>transcribe()</c> does: greedy with temperature fallback).</summary>
     public StreamingOptions Streaming => new StreamingOptions { Search = new DecodeOptions { BeamSize = Beam } }.Validated();
 }

@@ -23,15 +23,15 @@ public static class SpeechServer
     public static ServeOptions Options(IConfiguration configuration) =>
         (configuration.GetSection(ServeOptions.Section).Get<ServeOptions>() ?? new ServeOptions()).Validated();
 
-    /// <summary>Serves <paramref name="model"/> (the caller's: it stays open afterwards) on <paramref name="urls"/> until
+    /// <summary>Serves <paramref name="models"/> (the caller's: they stay open afterwards) on <paramref name="urls"/> until
     /// <paramref name="ct"/> fires or the process is told to stop; systemd notify when run as a unit.</summary>
-    public static async Task RunAsync(IConfiguration configuration, ISpeechModel model, IEnumerable<string> urls, TextWriter log, CancellationToken ct)
+    public static async Task RunAsync(IConfiguration configuration, ServedModels models, IEnumerable<string> urls, TextWriter log, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls([.. urls]);
         builder.Host.UseSystemd();
-        builder.Services.AddSingleton(model);
+        builder.Services.AddSingleton(models);
         builder.Services.AddSeq2SeqSpeech(builder.Configuration);
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServeOptions>>((h, o) => h.ShutdownTimeout = TimeSpan.FromSeconds(o.Value.ShutdownSeconds));
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

@@ -18,9 +18,9 @@ public static class SpeechServiceExtensions
 {
     /// <summary>
     /// Registers the speech service: <see cref="ServeOptions"/> bound from section "Serve" of <paramref name="configuration"/>
-    /// and validated when the host starts, the model (<see cref="SpeechModels.Load"/> of <see cref="ServeOptions.Model"/>,
-    /// unless an <see cref="ISpeechModel"/> is registered already), its metrics on a registry of its own, the
-    /// transcription request timeout, and the warm-up after start (/readyz says ready once it is done).
+    /// and validated when the host starts, the models (<see cref="ServeOptions.ModelPaths"/>, unless <see cref="ServedModels"/>
+    /// or one <see cref="ISpeechModel"/> is registered already), their metrics on a registry of their own, the
+    /// transcription request timeout, and the warm-up after start (/readyz says ready once every model is warm).
     /// </summary>
     public static IServiceCollection AddSeq2SeqSpeech(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,7 +30,9 @@ public static class SpeechServiceExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ServeOptions>>().Value;
-            return SpeechModels.Load(options.Model, options.Device);
+            return sp.GetService<ISpeechModel>() is { } own
+                ? new ServedModels([(options.DefaultName, own)], ownsModels: false)
+                : ServedModels.Load(options);
         });
         services.TryAddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         services.TryAddSingleton<SpeechMetrics>();
@@ -51,7 +53,8 @@ public static class SpeechServiceExtensions
     }
 
     /// <summary>
-    /// Maps the endpoints — <c>POST /v1/audio/transcriptions</c> (OpenAI-style), the <c>/v1/listen</c> WebSocket,
+    /// Maps the endpoints — <c>POST /v1/audio/transcriptions</c> and <c>/v1/audio/translations</c>, <c>GET /v1/models</c>
+    /// (OpenAI-style), the <c>/v1/listen</c> WebSocket, the page at <c>/</c>,
     /// <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> — and the middleware they need: WebSockets, the API key
     /// (<see cref="ServeOptions.ApiKey"/>: every path but the health probes), HTTP metrics and request timeouts.
     /// </summary>
@@ -64,20 +67,47 @@ public static class SpeechServiceExtensions
         app.Use((http, next) => Authorize(http, next, options.Value.ApiKey));
         app.UseHttpMetrics(o => o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(registry)));
         app.UseRequestTimeouts();
+        app.MapGet("/", () => Results.Bytes(Page.Value, "text/html; charset=utf-8")).WithOrder(1).WithMetadata(PageMarker.Instance);   // an app's own "/" wins
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (SpeechService s) => s.Ready ? Results.Text("ready\n") : Results.Text("warming up\n", statusCode: 503));
         app.MapMetrics("/metrics", registry);
-        app.MapPost("/v1/audio/transcriptions", TranscriptionEndpoint.HandleAsync).WithRequestTimeout(TranscriptionEndpoint.TimeoutPolicy).DisableAntiforgery();
-        app.MapMethods("/v1/audio/transcriptions", ["GET", "HEAD", "PUT", "PATCH", "DELETE"], TranscriptionEndpoint.MethodNotAllowed);
+        app.MapGet("/v1/models", ModelsEndpoint.List);
+        app.MapGet("/v1/models/{name}", ModelsEndpoint.Get);
+        foreach (var (path, task) in new[] { ("/v1/audio/transcriptions", "transcribe"), ("/v1/audio/translations", "translate") })
+        {
+            app.MapPost(path, (HttpContext http, SpeechService s) => TranscriptionEndpoint.HandleAsync(http, s, task))
+                .WithRequestTimeout(TranscriptionEndpoint.TimeoutPolicy).DisableAntiforgery();
+            app.MapMethods(path, ["GET", "HEAD", "PUT", "PATCH", "DELETE"], TranscriptionEndpoint.MethodNotAllowed);
+        }
         app.Map("/v1/listen", ListenEndpoint.HandleAsync);
         return app;
     }
 
-    /// <summary>With an API key set, everything but the health probes needs <c>Authorization: Bearer KEY</c> (401 otherwise).</summary>
+    /// <summary>Marks the page's endpoint (the one path besides the probes that needs no key).</summary>
+    private sealed class PageMarker
+    {
+        public static readonly PageMarker Instance = new();
+    }
+
+    /// <summary>The page at <c>/</c> (embedded: no files to deploy), unless the app maps its own.</summary>
+    private static readonly Lazy<byte[]> Page = new(() =>
+    {
+        using var stream = typeof(SpeechServiceExtensions).Assembly.GetManifestResourceStream("Seq2Seq.Service.Page.index.html")
+            ?? throw new InvalidOperationException("the page is not embedded in Seq2Seq.Service");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    /// <summary>With an API key set, everything but the health probes and the page (it holds no data; it asks for the
+    /// key) needs <c>Authorization: Bearer KEY</c>, or — for WebSockets, which browsers open without headers — the
+    /// subprotocols <c>bearer, KEY</c> (401 otherwise).</summary>
     private static Task Authorize(HttpContext http, RequestDelegate next, string? key)
     {
         if (string.IsNullOrEmpty(key) || http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz")
-            || http.Request.Headers.Authorization.ToString() == $"Bearer {key}")
+            || http.GetEndpoint()?.Metadata.GetMetadata<PageMarker>() is not null
+            || http.Request.Headers.Authorization.ToString() == $"Bearer {key}"
+            || (http.WebSockets.WebSocketRequestedProtocols is [.., var p, var k] && p == ListenEndpoint.BearerProtocol && k == key))
             return next(http);
         return TranscriptionEndpoint.WriteErrorAsync(http, 401, "missing or wrong API key: send Authorization: Bearer KEY", "unauthorized");
     }

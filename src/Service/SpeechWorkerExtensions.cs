@@ -10,7 +10,7 @@ namespace Seq2Seq.Service;
 public static class SpeechWorkerExtensions
 {
     /// <summary>Registers <see cref="SpeechWorker"/> with <see cref="WorkerOptions"/> bound from section "Worker" (validated
-    /// when the host starts) and the model (<see cref="SpeechModels.Load"/> of <see cref="WorkerOptions.Model"/>, unless an
+    /// when the host starts) and the models (<see cref="WorkerOptions.ModelPaths"/>, unless <see cref="ServedModels"/> or one
     /// <see cref="ISpeechModel"/> is registered already).</summary>
     public static IServiceCollection AddSeq2SeqWorker(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,9 +20,11 @@ public static class SpeechWorkerExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
-            return SpeechModels.Load(options.Model, options.Device);
+            return sp.GetService<ISpeechModel>() is { } own
+                ? new ServedModels([(options.ModelPaths()[0].Name, own)], ownsModels: false)
+                : ServedModels.Load(options);
         });
-        services.AddHostedService(sp => new SpeechWorker(sp.GetRequiredService<IOptions<WorkerOptions>>(), sp.GetRequiredService<ISpeechModel>()));
+        services.AddHostedService(sp => new SpeechWorker(sp.GetRequiredService<IOptions<WorkerOptions>>(), sp.GetRequiredService<ServedModels>()));
         return services;
     }
 }

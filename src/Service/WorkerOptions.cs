@@ -14,6 +14,11 @@ public sealed class WorkerOptions
     /// <summary>Model path (<see cref="SpeechModels.Load"/>) unless the host registers its own <see cref="ISpeechModel"/>.
     /// Default: models/default.</summary>
     public string Model { get; set; } = "models/default";
+    /// <summary>Several models by name (name → path; <c>s2s worker --model name=path</c> repeated): jobs pick one by name
+    /// (<c>s2s submit --model NAME</c>). When set, <see cref="Model"/> is not used. Default: none.</summary>
+    public Dictionary<string, string> Models { get; set; } = [];
+    /// <summary>The model of jobs that name none (a name of <see cref="Models"/>, needed when it has several). Default: "default".</summary>
+    public string? DefaultModel { get; set; }
     /// <summary>Compute device of the model. Default: Auto.</summary>
     public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
     /// <summary>Take over a job another worker has not touched for this long (it died), in seconds. Default: 60.</summary>
@@ -33,5 +38,9 @@ public sealed class WorkerOptions
         if (MaxAttempts is < 1 or > 100) yield return $"{Section}:{nameof(MaxAttempts)}: {MaxAttempts} is out of range (1–100)";
         if (JobTimeoutSeconds is < 1 or > 7 * 86400) yield return $"{Section}:{nameof(JobTimeoutSeconds)}: {JobTimeoutSeconds} is out of range (1–604800)";
         if (ResultTtlSeconds is < 1 or > 365 * 86400) yield return $"{Section}:{nameof(ResultTtlSeconds)}: {ResultTtlSeconds} is out of range (1–31536000)";
+        foreach (string problem in ModelSettings.Problems(Section, Models, DefaultModel)) yield return problem;
     }
+
+    /// <summary>The models to load, the default first: (name, path).</summary>
+    public IReadOnlyList<(string Name, string Path)> ModelPaths() => ModelSettings.Paths(Model, Models, DefaultModel);
 }

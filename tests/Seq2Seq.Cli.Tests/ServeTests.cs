@@ -39,7 +39,7 @@ public sealed partial class ServeTests(ServeFixture fixture) : IClassFixture<Ser
         Assert.Equal("ok\n", await Http.GetStringAsync(new Uri(server.Uri, "healthz")));
         Assert.Equal("ready\n", await Http.GetStringAsync(new Uri(server.Uri, "readyz")));
         string metrics = await Http.GetStringAsync(new Uri(server.Uri, "metrics"));
-        Assert.Contains("s2s_audio_seconds_total{kind=\"transcription\"}", metrics);
+        Assert.Contains("s2s_audio_seconds_total{kind=\"transcription\",model=\"default\"}", metrics);
         Assert.Contains("http_requests_received_total{code=\"200\",method=\"POST\"", metrics);
     }
 

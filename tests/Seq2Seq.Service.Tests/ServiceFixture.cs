@@ -57,11 +57,12 @@ public sealed class ServiceFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>What the library makes of a file with <paramref name="options"/> (default: the server's search): the
+    /// <summary>What the library makes of a file with <paramref name="options"/> (default: the server's search) and the tiny
+    /// model (or <paramref name="modelPath"/>): the
     /// service must answer the same.</summary>
-    public async Task<FileTranscript> ExpectedAsync(string file, StreamingOptions? options = null)
+    public async Task<FileTranscript> ExpectedAsync(string file, StreamingOptions? options = null, string? modelPath = null)
     {
-        using var model = SpeechModels.Load(Model, DeviceChoice.Cpu);
+        using var model = SpeechModels.Load(modelPath ?? Model, DeviceChoice.Cpu);
         return await FileTranscriber.TranscribeAsync(new FileAudioSource(file), model, options ?? new ServeOptions().Streaming, CancellationToken.None);
     }
 

@@ -11,10 +11,11 @@ internal static class SpeechApi
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
 
-    /// <summary>Uploads a file with a response format and returns the 200 body.</summary>
-    public static async Task<string> Transcribe(Uri server, string file, string format)
+    /// <summary>Uploads a file with a response format (to <paramref name="model"/>, or the default) and returns the 200 body.</summary>
+    public static async Task<string> Transcribe(Uri server, string file, string format, string? model = null, params (string Key, string Value)[] fields)
     {
-        var response = await Post(server, File(await System.IO.File.ReadAllBytesAsync(file), Path.GetFileName(file), ("response_format", format), ("model", "whisper-1")));
+        (string, string)[] all = [("response_format", format), .. model is null ? [] : new[] { ("model", model) }, .. fields];
+        var response = await Post(server, File(await System.IO.File.ReadAllBytesAsync(file), Path.GetFileName(file), all));
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{format}: {(int)response.StatusCode} {body}");
         return body;
@@ -31,10 +32,10 @@ internal static class SpeechApi
         return form;
     }
 
-    /// <summary>POST /v1/audio/transcriptions, with an API key when given.</summary>
-    public static Task<HttpResponseMessage> Post(Uri server, HttpContent content, string? key = null)
+    /// <summary>POST /v1/audio/transcriptions (or <paramref name="path"/>), with an API key when given.</summary>
+    public static Task<HttpResponseMessage> Post(Uri server, HttpContent content, string? key = null, string path = "v1/audio/transcriptions")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "v1/audio/transcriptions")) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, path)) { Content = content };
         if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return Http.SendAsync(request);
     }
@@ -49,10 +50,15 @@ internal static class SpeechApi
     }
 
     /// <summary>Opens /v1/listen with a query, and an API key when given.</summary>
-    public static async Task<ClientWebSocket> Connect(Uri server, string query = "", string? key = null)
+    public static async Task<ClientWebSocket> Connect(Uri server, string query = "", string? key = null, bool keyAsSubprotocol = false)
     {
         var ws = new ClientWebSocket();
-        if (key is not null) ws.Options.SetRequestHeader("Authorization", $"Bearer {key}");
+        if (key is not null && keyAsSubprotocol)
+        {
+            ws.Options.AddSubProtocol("bearer");           // as a browser sends it: new WebSocket(url, ["bearer", key])
+            ws.Options.AddSubProtocol(key);
+        }
+        else if (key is not null) ws.Options.SetRequestHeader("Authorization", $"Bearer {key}");
         await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/v1/listen{query}"), default);
         return ws;
     }

@@ -11,7 +11,11 @@ internal static class ServeCommand
     {
         var defaults = new ServeOptions();
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on (semicolon-separated).", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
-        var model = CommonOptions.Model();
+        var model = new Option<string[]>("--model", "-m")
+        {
+            Description = "A model to serve: PATH, or NAME=PATH (repeatable; requests pick one by name, the first is the default; a bare PATH is named 'default') [default: models/default].",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var device = CommonOptions.Device();
         var apiKey = new Option<string?>("--api-key") { Description = "Require Authorization: Bearer KEY on everything but /healthz and /readyz (default: none; or Serve__ApiKey)." };
         var maxUpload = new Option<int?>("--max-upload-mb") { Description = $"Largest upload in MB (default {defaults.MaxUploadMegabytes})." };
@@ -28,7 +32,7 @@ internal static class ServeCommand
         {
             var flags = new Dictionary<string, string?>();
             void Flag<T>(Option<T> option, string key) { if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } v) flags[$"{ServeOptions.Section}:{key}"] = v.ToString(); }
-            Flag(model, nameof(ServeOptions.Model));
+            foreach (var (key, value) in ModelFlags(parse.GetValue(model) ?? [])) flags[$"{ServeOptions.Section}:{key}"] = value;
             Flag(device, nameof(ServeOptions.Device));
             Flag(apiKey, nameof(ServeOptions.ApiKey));
             Flag(maxUpload, nameof(ServeOptions.MaxUploadMegabytes));
@@ -44,12 +48,27 @@ internal static class ServeCommand
             var (addresses, warnings) = CheckUrls(parse.GetValue(urls)!, options.ApiKey is not null);   // before the model loads: fail fast
             foreach (string w in warnings) Console.Error.WriteLine($"s2s: warning: {w}");
             AudioSpool.DeleteAbandoned();                   // uploads left behind by a server that crashed
-            // The model loads before the server listens: a bad path fails the start with the usual one-line error.
-            using var speech = CommonOptions.LoadModel(options.Model, options.Device);
+            // The models load before the server listens: a bad path fails the start with the usual one-line error.
+            using var speech = ServedModels.Load(options, CommonOptions.LoadModel);
+            Console.Error.WriteLine($"s2s: serving {string.Join(", ", speech.All.Select(m => $"'{m.Name}'"))} (default '{speech.All[0].Name}')");
             await SpeechServer.RunAsync(configuration, speech, addresses, Console.Error, token);
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>--model values as settings: one bare PATH is Serve:Model; NAME=PATH ones are Serve:Models:NAME, the first
+    /// also Serve:DefaultModel. A name given twice, or bare paths mixed with named ones, is an error.</summary>
+    internal static IEnumerable<(string Key, string Value)> ModelFlags(IReadOnlyList<string> values)
+    {
+        if (values.Count == 0) return [];
+        var named = values.Select(v => v.IndexOf('=') is > 0 and var eq && !File.Exists(v) && !Directory.Exists(v) ? (Name: v[..eq], Path: v[(eq + 1)..]) : (Name: null, Path: v)).ToList();
+        if (named.All(n => n.Name is null))
+            return named.Count == 1 ? [(nameof(ServeOptions.Model), named[0].Path)]
+                : throw new ArgumentException("--model: several models need names: --model NAME=PATH --model NAME2=PATH2");
+        if (named.Any(n => n.Name is null)) throw new ArgumentException($"--model: '{named.First(n => n.Name is null).Path}' has no name: give every model as NAME=PATH");
+        if (named.GroupBy(n => n.Name).FirstOrDefault(g => g.Count() > 1) is { } twice) throw new ArgumentException($"--model: the name '{twice.Key}' is given twice");
+        return [(nameof(ServeOptions.DefaultModel), named[0].Name!), .. named.Select(n => ($"{nameof(ServeOptions.Models)}:{n.Name}", n.Path))];
     }
 
     /// <summary>

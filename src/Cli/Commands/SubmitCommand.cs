@@ -18,7 +18,14 @@ internal static class SubmitCommand
         var byPath = new Option<bool>("--by-path") { Description = "Send each file's absolute path (workers share the storage) instead of its bytes." };
         var format = new Option<TranscriptFormat>("--format", "-f") { Description = "With --wait: txt, tsv or json (jsonl: one object per line).", DefaultValueFactory = _ => TranscriptFormat.Txt };
         var timeout = new Option<double>("--timeout-s") { Description = "With --wait: give up after this long (the jobs stay queued).", DefaultValueFactory = _ => 3600 };
-        var command = new Command("submit", "Queue files for `s2s worker`s on Redis; --wait prints the results.") { files, redis, wait, byPath, format, timeout };
+        var model = new Option<string?>("--model", "-m") { Description = "The workers' model to use, by name (`s2s worker --model NAME=PATH`) [default: the workers' default]." };
+        var language = new Option<string?>("--language", "-l") { Description = "Spoken language, ISO 639-1 (Whisper models; ours take en) [default: detected]." };
+        var prompt = new Option<string?>("--prompt") { Description = "Text that conditions the decoding (Whisper models) [default: none]." };
+        var temperature = new Option<double?>("--temperature") { Description = "0–1: above 0, Whisper samples at that temperature only [default: 0, with Whisper's fallback]." };
+        var translate = new Option<bool>("--translate") { Description = "Translate into English (multilingual Whisper models) [default: false]." };
+        var words = new Option<bool>("--word-timestamps") { Description = "Words with times in the results (Whisper models; ours always give them) [default: false]." };
+        var command = new Command("submit", "Queue files for `s2s worker`s on Redis; --wait prints the results.")
+        { files, redis, wait, byPath, format, timeout, model, language, prompt, temperature, translate, words };
         command.SetAction((parse, ct) => ExitCodes.Run(async token =>
         {
             if (parse.GetValue(format) is TranscriptFormat.Srt or TranscriptFormat.Vtt)
@@ -28,12 +35,19 @@ internal static class SubmitCommand
             var (connection, queue) = await JobQueue.ConnectAsync(parse.GetValue(redis)!);
             await using var _ = connection;
             await queue.EnsureGroupAsync();
+            var options = new Dictionary<string, string>();
+            if (parse.GetValue(model) is { } name) options[JobQueue.ModelField] = name;
+            if (parse.GetValue(language) is { } l) options[RequestOptions.Language] = l;
+            if (parse.GetValue(prompt) is { } p) options[RequestOptions.Prompt] = p;
+            if (parse.GetValue(temperature) is { } t) options[RequestOptions.Temperature] = t.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (parse.GetValue(translate)) options[JobQueue.TaskField] = "translate";
+            if (parse.GetValue(words)) options[JobQueue.GranularitiesField] = "word,segment";
             var jobs = new List<(string Path, string Id)>();
             foreach (string path in paths)
             {
                 string id = parse.GetValue(byPath)
-                    ? await queue.SubmitAsync(path, Path.GetFullPath(path), null)
-                    : await queue.SubmitAsync(path, null, await File.ReadAllBytesAsync(path, token));
+                    ? await queue.SubmitAsync(path, Path.GetFullPath(path), null, options)
+                    : await queue.SubmitAsync(path, null, await File.ReadAllBytesAsync(path, token), options);
                 jobs.Add((path, id));
                 if (!parse.GetValue(wait)) Console.WriteLine($"{path}\t{id}");
             }

@@ -10,7 +10,10 @@ internal static class WorkerCommand
     {
         var defaults = new WorkerOptions();
         var redis = new Option<string>("--redis") { Description = "Redis HOST:PORT holding the job stream.", DefaultValueFactory = _ => defaults.Redis };
-        var model = CommonOptions.Model();
+        var model = new Option<string[]>("--model", "-m")
+        {
+            Description = "A model to work with: PATH, or NAME=PATH (repeatable; jobs pick one by name, `s2s submit --model NAME`; the first is the default; a bare PATH is named 'default') [default: models/default].",
+        };
         var device = CommonOptions.Device();
         var claimAfter = new Option<double>("--claim-after-s") { Description = "Take over a job another worker has not touched for this long (it died).", DefaultValueFactory = _ => defaults.ClaimAfterSeconds };
         var attempts = new Option<int>("--max-attempts") { Description = "Attempts before a failing job goes to the dead-letter stream s2s:dead.", DefaultValueFactory = _ => defaults.MaxAttempts };
@@ -22,12 +25,18 @@ internal static class WorkerCommand
         {
             var options = new WorkerOptions
             {
-                Redis = parse.GetValue(redis)!, Model = parse.GetValue(model)!, Device = parse.GetValue(device),
+                Redis = parse.GetValue(redis)!, Device = parse.GetValue(device),
                 ClaimAfterSeconds = parse.GetValue(claimAfter), MaxAttempts = parse.GetValue(attempts),
                 JobTimeoutSeconds = parse.GetValue(jobTimeout), ResultTtlSeconds = parse.GetValue(resultTtl),
             };
+            foreach (var (key, value) in ServeCommand.ModelFlags(parse.GetValue(model) ?? []))
+            {
+                if (key == nameof(WorkerOptions.Model)) options.Model = value;
+                else if (key == nameof(WorkerOptions.DefaultModel)) options.DefaultModel = value;
+                else options.Models[key[(nameof(WorkerOptions.Models).Length + 1)..]] = value;
+            }
             if (options.Problems().FirstOrDefault() is { } problem) throw new ArgumentException(problem);
-            using var speech = CommonOptions.LoadModel(options.Model, options.Device);
+            using var speech = ServedModels.Load(options, CommonOptions.LoadModel);
             await SpeechWorker.RunAsync(options, speech, Console.Error, token);
             return ExitCodes.Ok;
         }, ct));

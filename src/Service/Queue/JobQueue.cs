@@ -50,11 +50,16 @@ internal sealed class JobQueue(IDatabase db, TimeSpan? resultTtl = null)
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal)) { }
     }
 
-    /// <summary>Adds a job; returns its id.</summary>
-    public async Task<string> SubmitAsync(string name, string? path, byte[]? audio)
+    /// <summary>Job fields besides id, name, path and audio: the model's name, the task, and OpenAI's request options
+    /// (<see cref="RequestOptions"/>: language, prompt, temperature; granularities comma-separated).</summary>
+    public const string ModelField = "model", TaskField = "task", GranularitiesField = "timestamp_granularities";
+
+    /// <summary>Adds a job (<paramref name="options"/>: field → value, see <see cref="ModelField"/>); returns its id.</summary>
+    public async Task<string> SubmitAsync(string name, string? path, byte[]? audio, IReadOnlyDictionary<string, string>? options = null)
     {
         string id = Guid.NewGuid().ToString("N");
         var fields = new List<NameValueEntry> { new("id", id), new("name", name), new("submitted", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) };
+        foreach (var (key, value) in options ?? new Dictionary<string, string>()) fields.Add(new(key, value));
         if (path is not null) fields.Add(new("path", path));
         if (audio is not null) fields.Add(new("audio", audio));
         await db.StreamAddAsync(Jobs, [.. fields]);
@@ -86,9 +91,22 @@ internal sealed class JobQueue(IDatabase db, TimeSpan? resultTtl = null)
     public Task AddDeadAsync(NameValueEntry[] fields) => db.StreamAddAsync(Dead, fields, maxLength: DeadLetters, useApproximateMaxLength: true);
 }
 
-/// <summary>What a worker stores for a job.</summary>
+/// <summary>What a worker stores for a job: OpenAI's verbose shape (model, task, language name, duration, text,
+/// segments, words) with the worker's bookkeeping.</summary>
 internal sealed record JobResult(string Id, string Name, string Text, double Duration, IReadOnlyList<JobSegment> Segments,
-    string? Error, string Worker, int Attempts);
+    string? Error, string Worker, int Attempts)
+{
+    public string? Model { get; init; }
+    public string? Task { get; init; }
+    public string? Language { get; init; }
+    /// <summary>Words with times: our family always, Whisper when the job asked for word timestamps.</summary>
+    public IReadOnlyList<JobWord>? Words { get; init; }
+}
 
-/// <summary>One final segment of a job's result.</summary>
-internal sealed record JobSegment(double Start, double End, string Text, float Confidence);
+/// <summary>One final segment of a job's result; a Whisper model adds its tokens, temperature, log-probability,
+/// compression ratio and no-speech probability.</summary>
+internal sealed record JobSegment(double Start, double End, string Text, float Confidence, IReadOnlyList<int>? Tokens = null,
+    double? Temperature = null, double? AvgLogprob = null, double? CompressionRatio = null, double? NoSpeechProb = null);
+
+/// <summary>One word of a job's result.</summary>
+internal sealed record JobWord(string Word, double Start, double End, float Confidence);

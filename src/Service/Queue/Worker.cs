@@ -1,5 +1,6 @@
 using Seq2Seq.Audio;
 using Seq2Seq.Model;
+using Seq2Seq.Model.Decoding;
 using Seq2Seq.Pipeline;
 using StackExchange.Redis;
 
@@ -11,10 +12,11 @@ namespace Seq2Seq.Service;
 /// not taken from a live worker. The result is stored (SET NX) and only then the job acknowledged; a job whose result
 /// exists is acknowledged without work (its worker died between the two). A job that fails <c>maxAttempts</c> times
 /// goes to the dead-letter stream with its error, and gets an error result so that waiting submitters return. A job
-/// that runs past <c>jobTimeout</c> fails that attempt. Renewal goes on through Redis errors (the connection comes back
+/// that runs past <c>jobTimeout</c> fails that attempt. A job naming a model this worker does not serve, or options its
+/// model cannot honour (<see cref="RequestOptions"/>), fails at once: retrying would not help. Renewal goes on through Redis errors (the connection comes back
 /// by itself), so an outage does not hand a running job to another worker.
 /// </summary>
-internal sealed class Worker(JobQueue queue, ISpeechModel model, TimeSpan claimAfter, int maxAttempts, TimeSpan jobTimeout, TextWriter log)
+internal sealed class Worker(JobQueue queue, ServedModels models, TimeSpan claimAfter, int maxAttempts, TimeSpan jobTimeout, TextWriter log)
 {
     public string Name { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
@@ -74,6 +76,25 @@ internal sealed class Worker(JobQueue queue, ISpeechModel model, TimeSpan claimA
         var pending = await db.StreamPendingMessagesAsync(JobQueue.Jobs, JobQueue.Group, 1, Name, entry.Id, entry.Id);
         int attempts = pending.Length > 0 ? pending[0].DeliveryCount : 1;
 
+        string modelName = fields.GetValueOrDefault(JobQueue.ModelField).ToString();
+        var model = models.Find(modelName);
+        var request = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string key in new[] { RequestOptions.Language, RequestOptions.Prompt, RequestOptions.Temperature })
+            if (fields.GetValueOrDefault(key) is { IsNullOrEmpty: false } v) request[key] = v.ToString();
+        string task = fields.GetValueOrDefault(JobQueue.TaskField) is { IsNullOrEmpty: false } t ? t.ToString() : "transcribe";
+        string[] granularities = fields.GetValueOrDefault(JobQueue.GranularitiesField).ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (options, problem) = model is null ? (null, new FieldProblem("model", "model_not_found", $"model '{modelName}' is not served by this worker; it has: {models.Names}"))
+            : task is "transcribe" or "translate" ? RequestOptions.Parse(string.IsNullOrEmpty(modelName) ? models.All[0].Name : modelName, model, task, request, granularities)
+            : (null, new FieldProblem("task", "invalid_value", $"task '{task}' is not transcribe or translate"));
+        if (problem is not null)
+        {
+            log.WriteLine($"s2s worker: job {id} ({name}) refused: {problem.Message}");
+            await queue.AddDeadAsync([.. entry.Values.Where(v => v.Name != "audio"), new("error", problem.Message), new("attempts", attempts)]);
+            await queue.StoreResultAsync(new JobResult(id, name, "", 0, [], problem.Message, Name, attempts));
+            await queue.CompleteAsync(entry.Id);
+            return;
+        }
+
         using var renew = new CancellationTokenSource();
         var renewing = RenewAsync(entry.Id, renew.Token);
         FileTranscript transcript;
@@ -83,7 +104,7 @@ internal sealed class Worker(JobQueue queue, ISpeechModel model, TimeSpan claimA
             IAudioSource source = fields.TryGetValue("audio", out var audio) && !audio.IsNull
                 ? new StreamAudioSource(new MemoryStream((byte[])audio!), name, Untrusted)
                 : new FileAudioSource(fields.GetValueOrDefault("path").ToString(), Untrusted);
-            transcript = await FileTranscriber.TranscribeAsync(source, model, null, limit.Token);
+            transcript = await FileTranscriber.TranscribeAsync(source, model!, new StreamingOptions { Search = options! }, limit.Token);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
@@ -107,8 +128,15 @@ internal sealed class Worker(JobQueue queue, ISpeechModel model, TimeSpan claimA
             await queue.CompleteAsync(entry.Id);
             return;
         }
-        var segments = transcript.Segments.Select(s => new JobSegment(s.Start.TotalSeconds, s.End.TotalSeconds, s.Text, s.Confidence)).ToList();
-        bool stored = await queue.StoreResultAsync(new JobResult(id, name, transcript.Text, transcript.Duration.TotalSeconds, segments, null, Name, attempts));
+        var segments = transcript.Segments.Select(s => new JobSegment(s.Start.TotalSeconds, s.End.TotalSeconds, s.Text, s.Confidence,
+            s.Details?.Tokens, s.Details?.Temperature, s.Details?.AvgLogprob, s.Details?.CompressionRatio, s.Details?.NoSpeechProb)).ToList();
+        var words = granularities.Contains("word") || !RequestOptions.IsWhisper(model!)
+            ? transcript.Segments.SelectMany(s => s.Words).Select(w => new JobWord(w.Text.Trim(), w.Start.TotalSeconds, w.End.TotalSeconds, w.Confidence)).ToList() : null;
+        string language = transcript.Segments.Select(s => s.Details?.Language).FirstOrDefault(l => l is not null) ?? options!.Language ?? model!.Info.Languages[0];
+        bool stored = await queue.StoreResultAsync(new JobResult(id, name, transcript.Text, transcript.Duration.TotalSeconds, segments, null, Name, attempts)
+        {
+            Model = string.IsNullOrEmpty(modelName) ? models.All[0].Name : modelName, Task = task, Language = LanguageNames.Name(language), Words = words,
+        });
         await queue.CompleteAsync(entry.Id);
         log.WriteLine($"s2s worker: job {id} ({name}) done{(stored ? "" : " (already had a result)")}");
     }
