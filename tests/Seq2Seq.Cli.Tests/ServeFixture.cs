@@ -55,7 +55,7 @@ public sealed class ServeFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts <c>s2s serve</c> with the tiny model and waits until /readyz says ready.</summary>
+    /// <summary>Starts <c>s2s serve</c> with the tiny model (unless <paramref name="extra"/> has --model) and waits until /readyz says ready.</summary>
     public Task<Server> StartAsync(params string[] extra) => StartAsync(null, extra);
 
     /// <summary>Starts <c>s2s serve</c> with some environment variables replaced.</summary>
@@ -63,7 +63,8 @@ public sealed class ServeFixture : IAsyncLifetime
     {
         int port = FreePort();
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", "--model", Model }.Concat(extra)) psi.ArgumentList.Add(a);
+        string[] model = extra.Contains("--model") ? [] : ["--model", Model];      // the tiny model unless the test names its own
+        foreach (var a in new[] { "serve", "--urls", $"http://127.0.0.1:{port}" }.Concat(model).Concat(extra)) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = Process.Start(psi)!;
         var server = new Server(process, new Uri($"http://127.0.0.1:{port}/"));
