@@ -128,6 +128,32 @@ public sealed partial class ServiceTests
     }
 
     [Fact]
+    public async Task NewEndpoints_KeepTheKeyAndLimits_AndTheServerGoesOn()
+    {
+        string dir = Directory.CreateTempSubdirectory("s2s-limits-").FullName;
+        try
+        {
+            string wav = Path.Combine(dir, "long.wav");
+            Seq2Seq.TestSupport.ExternalTool.Run("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", wav, "synth", "5", "pinknoise", "vol", "0.1");
+            await using var server = await fixture.StartAsync(("Models:default", fixture.Model), ("Models:multi", Multilingual), ("DefaultModel", "default"),
+                ("ApiKey", "sesame"), ("MaxUploadMegabytes", "1"), ("MaxAudioSeconds", "2"));
+            byte[] audio = await System.IO.File.ReadAllBytesAsync(wav), clip = await System.IO.File.ReadAllBytesAsync(fixture.Clips[0]);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Http.GetAsync(new Uri(server.Uri, "v1/models"))).StatusCode);
+            await ExpectError(server.Uri, await Post(server.Uri, File(clip, "a.wav", ("model", "multi")), path: "v1/audio/translations"), 401, "API key");
+            await ExpectError(server.Uri, await Post(server.Uri, File(new byte[2 << 20], "big.wav", ("model", "multi")), "sesame", "v1/audio/translations"), 413, "over the limit");
+            await ExpectError(server.Uri, await Post(server.Uri, File(audio, "long.wav", ("model", "multi")), "sesame", "v1/audio/translations"), 413, "long.wav");
+            await ExpectError(server.Uri, await Post(server.Uri, File(audio, "long.wav", ("stream", "true")), "sesame"), 413, "long.wav");
+            await ExpectError(server.Uri, await Post(server.Uri, File(clip, "a.wav", ("model", "nope")), "sesame", "v1/audio/translations"), 404, "default, multi");
+            await ExpectError(server.Uri, await Post(server.Uri, File(clip, "a.wav", ("model", "multi"), ("temperature", "-1")), "sesame", "v1/audio/translations"), 400, "temperature");
+            var ok = await Post(server.Uri, File(clip, "a.wav", ("model", "multi"), ("response_format", "text")), "sesame", "v1/audio/translations");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            var models = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Uri, "v1/models")) { Headers = { { "Authorization", "Bearer sesame" } } };
+            Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(models)).StatusCode);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public async Task Listen_ModelQuery_StreamsWithThatModel_AndAKeyAsSubprotocolAuthorises()
     {
         await using var server = await StartTwoAsync(("ApiKey", "sesame"));
