@@ -10,8 +10,11 @@ namespace Seq2Seq.Pipeline;
 /// <param name="PartialLatencies">Per offline word: its end → the first update holding it in place (every earlier word right too).</param>
 /// <param name="ContainedLatencies">Per offline word: its end → the first update containing it (aligned to it by minimum edits,
 /// earlier words may be wrong).</param>
+/// <param name="Buckets">The same latencies by utterance length (<see cref="LengthBucket.Bounds"/>).</param>
+/// <param name="PeakRssBytes">The process's peak resident memory when the run ended (Linux VmHWM).</param>
 public sealed record StreamBenchResult(int Files, double AudioSeconds, double StreamingComputeSeconds, IReadOnlyList<double> PartialLatencies,
-    IReadOnlyList<double> ContainedLatencies, IReadOnlyList<double> FinalLatencies, ErrorCounts Streaming, ErrorCounts Offline)
+    IReadOnlyList<double> ContainedLatencies, IReadOnlyList<double> FinalLatencies, ErrorCounts Streaming, ErrorCounts Offline,
+    IReadOnlyList<LengthBucket> Buckets, long PeakRssBytes)
 {
     /// <summary>Streaming real-time factor (compute time / audio time, without pacing).</summary>
     public double RealTimeFactor => StreamingComputeSeconds / Math.Max(AudioSeconds, 1e-9);
@@ -23,6 +26,13 @@ public sealed record StreamBenchResult(int Files, double AudioSeconds, double St
         var sorted = values.Order().ToArray();
         return sorted[(int)Math.Clamp(Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
+}
+
+/// <summary>Latencies of the files whose length falls in [<paramref name="From"/>, <paramref name="To"/>) seconds.</summary>
+public sealed record LengthBucket(string Name, double From, double To, int Files, IReadOnlyList<double> ContainedLatencies, IReadOnlyList<double> FinalLatencies)
+{
+    /// <summary>The buckets reported: under 5 s, 5–15 s, over 15 s.</summary>
+    public static readonly (string Name, double From, double To)[] Bounds = [("< 5 s", 0, 5), ("5–15 s", 5, 15), ("> 15 s", 15, double.PositiveInfinity)];
 }
 
 /// <summary>
@@ -41,6 +51,7 @@ public static class StreamBenchmark
         var partial = new List<double>();
         var contained = new List<double>();
         var final = new List<double>();
+        var byFile = new List<(double Seconds, List<double> Contained, List<double> Final)>();
         ErrorCounts streamingErrors = ErrorCounts.Zero, offlineErrors = ErrorCounts.Zero;
         double audioSeconds = 0, computeSeconds = 0;
         int done = 0;
@@ -63,15 +74,23 @@ public static class StreamBenchmark
             computeSeconds += clock.Elapsed.TotalSeconds;
 
             var finals = arrivals.Where(a => a.Update.IsFinal).ToList();
-            final.AddRange(finals.Select(f => f.At - f.Update.End.TotalSeconds));
+            var fileFinals = finals.Select(f => f.At - f.Update.End.TotalSeconds).ToList();
+            var fileContained = ContainedLatencies(offline, arrivals).ToList();
+            byFile.Add((samples.Length / 16000.0, fileContained, fileFinals));
+            final.AddRange(fileFinals);
             string streamed = string.Join(' ', finals.Select(f => f.Update.Text));
             streamingErrors += ErrorRate.Words(reference ?? offline.Text, streamed);
             if (reference is not null) offlineErrors += ErrorRate.Words(reference, offline.Text);
             partial.AddRange(WordLatencies(offline, arrivals));
-            contained.AddRange(ContainedLatencies(offline, arrivals));
+            contained.AddRange(fileContained);
             progress?.Report(++done);
         }
-        return new StreamBenchResult(files.Count, audioSeconds, computeSeconds, partial, contained, final, streamingErrors, offlineErrors);
+        var buckets = LengthBucket.Bounds.Select(b => byFile.Where(f => f.Seconds >= b.From && f.Seconds < b.To).ToList())
+            .Zip(LengthBucket.Bounds, (fs, b) => new LengthBucket(b.Name, b.From, b.To, fs.Count, fs.SelectMany(f => f.Contained).ToList(), fs.SelectMany(f => f.Final).ToList()))
+            .ToList();
+        using var self = Process.GetCurrentProcess();
+        return new StreamBenchResult(files.Count, audioSeconds, computeSeconds, partial, contained, final, streamingErrors, offlineErrors,
+            buckets, self.PeakWorkingSet64);
     }
 
     /// <summary>For each offline word: first arrival whose running text (earlier finals + this update) has it in place.</summary>

@@ -76,6 +76,43 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task Stream_LongTurn_AttentionPartialsDecodeABoundedWindow_AndFinalsDoNotChange()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        // Eight phrases 0.15 s apart: one segment of ~12 s, never an endpoint.
+        var audio = new List<float>();
+        int[] phrases = [5, 7, 8, 9, 6, 5, 8, 7];
+        foreach (int i in phrases)
+        {
+            audio.AddRange(await new FileAudioSource(tiny.Utterances[i].Path).ReadAsync().ResampleAsync().ToArrayAsync());
+            audio.AddRange(new float[2400]);
+        }
+        var runs = new List<(int Largest, List<TranscriptUpdate> Updates)>();
+        foreach (double window in new[] { 2.0, 600 })
+        {
+            var options = new StreamingOptions
+            {
+                ChunkFrames = 8, PartialSearch = PartialMethod.FullContextAttention, PartialWindowSeconds = window, VoiceGate = false,
+                Endpoints = new() { MaxSegmentSeconds = 60, SilenceMilliseconds = 5000 },
+            };
+            using var stream = recognizer.CreateStream(options);
+            var updates = new List<TranscriptUpdate>();
+            for (int at = 0; at < audio.Count; at += 1600) updates.AddRange(stream.Accept(audio.GetRange(at, Math.Min(1600, audio.Count - at)).ToArray()));
+            updates.AddRange(stream.Complete());
+            runs.Add((stream.LargestPartialDecode, updates));
+        }
+        int bound = (int)(2.0 * recognizer.Config.EncoderFramesPerSecond) + 8;
+        Assert.True(runs[0].Largest <= bound, $"a bounded partial decoded {runs[0].Largest} frames (bound {bound})");
+        Assert.True(runs[1].Largest > 2 * bound, $"unbounded partials decoded at most {runs[1].Largest} frames: the turn is too short to tell");
+        Assert.Equal(runs[1].Updates.Where(u => u.IsFinal).Select(u => u.Text), runs[0].Updates.Where(u => u.IsFinal).Select(u => u.Text));
+        // The tiny model learnt short phrases: over the whole 12 s turn its decoder loses its place, over a window it does not.
+        string said = string.Join(' ', phrases.Select(i => tiny.Utterances[i].Text));
+        var (bounded, whole) = (runs[0].Updates.Last(u => !u.IsFinal).Text, runs[1].Updates.Last(u => !u.IsFinal).Text);
+        double boundedWer = Scoring.ErrorRate.Words(said, bounded).Rate, wholeWer = Scoring.ErrorRate.Words(said, whole).Rate;
+        Assert.True(boundedWer <= 0.6 && boundedWer < wholeWer, $"last partials: bounded '{bounded}' (WER {boundedWer:P0}), whole '{whole}' (WER {wholeWer:P0}); said '{said}'");
+    }
+
+    [Fact]
     public void Stream_Silence_GivesNoWords()
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);

@@ -15,7 +15,7 @@ internal static class BenchStreamCommand
         var manifest = new Option<string?>("--manifest") { Description = "Also stream this manifest's files (with references)." };
         var limit = new Option<int>("--limit") { Description = "At most this many manifest files.", DefaultValueFactory = _ => 20 };
         var capture = new Option<int>("--capture-ms") { Description = "Capture block the files are paced in, in milliseconds (the microphone's).", DefaultValueFactory = _ => MicrophoneOptions.DefaultChunkMilliseconds };
-        var streaming = new CommonOptions.Streaming(partials: PartialMethod.CtcBeam);
+        var streaming = new CommonOptions.Streaming(partials: CommonOptions.LivePartials);   // what `s2s listen` does
         var noSamples = new Option<bool>("--no-samples") { Description = "Stream only the manifest, not samples/." };
         var device = CommonOptions.Device();
         var command = new Command("stream", "Stream the samples (samples/expected.tsv) and an optional manifest at real-time pace: partial and final latency p50/p95, real-time factor, streaming vs offline WER.")
@@ -43,7 +43,9 @@ internal static class BenchStreamCommand
             Console.WriteLine($"partial latency p50 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.PartialLatencies, 95):F0} ms ({r.PartialLatencies.Count} words in place: every earlier word right too)");
             Console.WriteLine($"partial latency p50 {1000 * StreamBenchResult.Percentile(r.ContainedLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.ContainedLatencies, 95):F0} ms ({r.ContainedLatencies.Count} words contained: aligned, earlier words may be wrong)");
             Console.WriteLine($"final latency p50 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(r.FinalLatencies, 95):F0} ms ({r.FinalLatencies.Count} finals)");
-            Console.WriteLine($"streaming RTF {r.RealTimeFactor:F4}");
+            foreach (var b in r.Buckets.Where(b => b.Files > 0))
+                Console.WriteLine($"  {b.Name,-7} {b.Files,3} files: partial (contained) p50 {1000 * StreamBenchResult.Percentile(b.ContainedLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(b.ContainedLatencies, 95):F0} ms; final p50 {1000 * StreamBenchResult.Percentile(b.FinalLatencies, 50):F0} ms, p95 {1000 * StreamBenchResult.Percentile(b.FinalLatencies, 95):F0} ms");
+            Console.WriteLine($"streaming RTF {r.RealTimeFactor:F4}, peak RSS {r.PeakRssBytes / (1024.0 * 1024):F0} MiB");
             Console.WriteLine($"WER streaming {100 * r.Streaming.Rate:F2}%, offline {100 * r.Offline.Rate:F2}% (N {r.Streaming.ReferenceLength})");
             return ExitCodes.Ok;
         }, ct));

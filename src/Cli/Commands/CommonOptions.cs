@@ -142,6 +142,10 @@ internal static class CommonOptions
         }
     }
 
+    /// <summary>The partial search of `s2s listen` (one stream: its spare CPU goes to partials that read like the final),
+    /// also what `s2s bench stream` measures by default.</summary>
+    public const PartialMethod LivePartials = PartialMethod.FullContextAttention;
+
     /// <summary>The streaming options, added to a command together and read into one <see cref="StreamingOptions"/>: the
     /// <see cref="Search"/> options, --chunk-ms, --final-search, --full-context-finals, --partial-search (when the verb
     /// shows partials), --agreement-step and --voice-gate.</summary>
@@ -154,6 +158,11 @@ internal static class CommonOptions
         };
         private readonly Option<bool> _fullContext = FullContextFinals();
         private readonly Option<PartialMethod>? _partial = partials is null ? null : PartialSearch(partials);
+        private readonly Option<double> _window = new("--partial-window-s")
+        {
+            Description = "Attention partials decode at most about this many seconds of the segment's end afresh (older words are kept from an earlier decode), so a partial's cost does not grow with the turn.",
+            DefaultValueFactory = _ => new StreamingOptions().PartialWindowSeconds,
+        };
         private readonly Option<double> _step = new("--agreement-step")
         {
             Description = "Whisper models: seconds of new audio between LocalAgreement steps (each re-transcribes the buffer; a partial per step).",
@@ -171,7 +180,11 @@ internal static class CommonOptions
             command.Options.Add(_chunk);
             command.Options.Add(_search.Method);
             command.Options.Add(_fullContext);
-            if (_partial is not null) command.Options.Add(_partial);
+            if (_partial is not null)
+            {
+                command.Options.Add(_partial);
+                command.Options.Add(_window);
+            }
             command.Options.Add(_step);
             command.Options.Add(_gate);
         }
@@ -184,6 +197,7 @@ internal static class CommonOptions
             Search = _search.Read(parse), ChunkFrames = Math.Max(1, parse.GetValue(_chunk) / 40), FullContextFinals = parse.GetValue(_fullContext),
             PartialSearch = _partial is null ? new StreamingOptions().PartialSearch : parse.GetValue(_partial), VoiceGate = parse.GetValue(_gate),
             AgreementStepSeconds = parse.GetValue(_step),
+            PartialWindowSeconds = _partial is null ? new StreamingOptions().PartialWindowSeconds : parse.GetValue(_window),
         }.Validated();
     }
 

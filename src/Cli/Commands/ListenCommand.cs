@@ -25,7 +25,7 @@ internal static class ListenCommand
         var channels = new Option<int>("--channels") { Description = "Interleaved channels of stdin PCM (averaged to mono).", DefaultValueFactory = _ => 1 };
         var format = new Option<ListenFormat>("--format", "-f") { Description = "text: partials rewrite the line, finals print with times; jsonl: one JSON event per line.", DefaultValueFactory = _ => ListenFormat.Text };
         // Listen spends its one stream's spare CPU on full-context attention partials; the other verbs keep CTC partials.
-        var streaming = new CommonOptions.Streaming(partials: PartialMethod.FullContextAttention);
+        var streaming = new CommonOptions.Streaming(partials: CommonOptions.LivePartials);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var command = new Command("listen", "Transcribe live audio; Ctrl-C finalises the last segment and exits with 130.")

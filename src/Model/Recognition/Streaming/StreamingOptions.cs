@@ -32,6 +32,12 @@ public sealed record StreamingOptions
     /// nothing under are dropped from finals, and its silence ends a segment too. Default: true.</summary>
     public bool VoiceGate { get; init; } = true;
 
+    /// <summary>Attention partials (<see cref="PartialMethod.Attention"/>, <see cref="PartialMethod.FullContextAttention"/>)
+    /// decode at most about this many seconds of the segment's end each time: once the undecided stretch is longer, its
+    /// older part up to a pause (the longest run of CTC blanks) is decoded once and kept, so a partial of a 30 s turn
+    /// costs what one of a 3 s turn does. Finals still decode the whole segment. Default: 4.</summary>
+    public double PartialWindowSeconds { get; init; } = 4.0;
+
     /// <summary>Whisper-architecture models: seconds of new audio between LocalAgreement steps (each transcribes the
     /// buffer again; partials come once per step). Default: 1.</summary>
     public double AgreementStepSeconds { get; init; } = 1.0;
@@ -56,6 +62,7 @@ public sealed record StreamingOptions
             throw new ArgumentOutOfRangeException(nameof(Search), Search.Method, "the final search must be JointBeam or CtcRescore");
         if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam, Attention or FullContextAttention");
         Endpoints.Validated();
+        if (PartialWindowSeconds is < 1 or > 600 || double.IsNaN(PartialWindowSeconds)) throw new ArgumentOutOfRangeException(nameof(PartialWindowSeconds), PartialWindowSeconds, "must be 1–600");
         if (AgreementStepSeconds is < 0.1 or > 10) throw new ArgumentOutOfRangeException(nameof(AgreementStepSeconds), AgreementStepSeconds, "must be 0.1–10");
         return this;
     }

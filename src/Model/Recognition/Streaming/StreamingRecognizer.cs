@@ -36,6 +36,11 @@ internal sealed class StreamingRecognizer : IFeatureStream
     private long _featureStart;                   // feature frame index of _segmentFeatures' first row
     private long _segmentStart;          // encoder frame index of the segment's first kept frame
     private string _lastPartial = "", _lastCtcPartial = "";
+    private int _partialFrom;                     // segment frame where the attention partial's undecided stretch begins
+    private string _partialHead = "";             // the attention partial's text before _partialFrom, decoded once
+
+    /// <summary>The most encoder frames one attention-partial decode has read so far (what bounds a partial's cost).</summary>
+    internal int LargestPartialDecode { get; private set; }
 
     internal StreamingRecognizer(Recognizer owner, SpeechModel model, Device device, object gate, EncoderBatcher batcher,
         ModelBatcher<Segment, SegmentResult> finals, StreamingOptions options)
@@ -93,6 +98,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
                 _segmentEncoded.RemoveRange(0, _dim);
                 _segmentCtc.RemoveRange(0, _vocab);
                 _segmentStart++;
+                _partialFrom = Math.Max(0, _partialFrom - 1);
                 DropFeaturesBeforeSegment();
             }
             _segmentEncoded.AddRange(step.Encoded.AsSpan(t * _dim, _dim));
@@ -129,29 +135,53 @@ internal sealed class StreamingRecognizer : IFeatureStream
 
     /// <summary>The segment so far decoded by the joint search with one hypothesis (CTC prefix scores keep the decoder
     /// from running on past the audio heard so far), over the chunked encoder output (1, n, D) or over the segment's
-    /// features encoded again without the chunk mask.</summary>
+    /// features encoded again without the chunk mask — bounded: only the stretch since <see cref="_partialFrom"/> is
+    /// decoded afresh; once it is longer than <see cref="StreamingOptions.PartialWindowSeconds"/>, its part up to the
+    /// longest pause in its older half is decoded once more and kept as the head.</summary>
     private string AttentionPartial()
     {
-        var segment = CurrentSegment(_options.PartialSearch == PartialMethod.FullContextAttention, _partialSearch);
+        bool full = _options.PartialSearch == PartialMethod.FullContextAttention;
+        int frames = _segmentEncoded.Count / _dim, window = Math.Max(_options.ChunkFrames, (int)(_options.PartialWindowSeconds * _model.Config.EncoderFramesPerSecond));
+        if (frames - _partialFrom > window)
+        {
+            int cut = LongestPause(_partialFrom + 1, frames - window / 2) ?? frames - window / 2;
+            _partialHead = Join(_partialHead, DecodeRange(_partialFrom, cut, full));
+            _partialFrom = cut;
+        }
+        return Join(_partialHead, DecodeRange(_partialFrom, frames, full));
+    }
+
+    private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : a + " " + b;
+
+    /// <summary>Segment frames [from, to) decoded as a segment of their own by the partials' search.</summary>
+    private string DecodeRange(int from, int to, bool fullContext)
+    {
+        int n = to - from;
+        LargestPartialDecode = Math.Max(LargestPartialDecode, n);
+        var (features, featureFrames) = fullContext ? SegmentFeatures(from, n) : (null, 0);
+        var segment = new Segment(n, features, featureFrames, CollectionsMarshal.AsSpan(_segmentEncoded).Slice(from * _dim, n * _dim).ToArray(),
+            CollectionsMarshal.AsSpan(_segmentCtc).Slice(from * _vocab, n * _vocab).ToArray(), [], _partialSearch);
         List<int> tokens;
         lock (_gate) tokens = SegmentDecoder.Decode(_model, _device, [segment], _owner.LanguageModel, _owner.Lexicon)[0].Tokens;
-        return _owner.Tokenizer.Decode(tokens);
+        return _owner.Tokenizer.Decode(tokens).Trim();
+    }
+
+    /// <summary>The middle of the longest run of CTC blanks within segment frames [from, to), or null when there is none.</summary>
+    private int? LongestPause(int from, int to)
+    {
+        int bestStart = -1, bestLength = 0, run = 0;
+        for (int t = from; t < to; t++)
+        {
+            run = ArgMax(CollectionsMarshal.AsSpan(_segmentCtc).Slice(t * _vocab, _vocab)) == SpeechModel.Blank ? run + 1 : 0;
+            if (run > bestLength) (bestStart, bestLength) = (t - run + 1, run);
+        }
+        return bestLength == 0 ? null : bestStart + (bestLength + 1) / 2;
     }
 
     /// <summary>Where a segment that reached <see cref="EndpointRules.MaxSegmentSeconds"/> without a pause is split: the
     /// middle of the longest run of CTC blanks in its second half (between words), or its end when there is none. The
     /// frames after it begin the next segment. (CTC rescoring finals use the n-best of the whole segment: cut at the end.)</summary>
-    private int SplitPoint(int frames)
-    {
-        if (_finalSearch.Method != DecodingMethod.JointBeam) return frames;
-        int bestStart = -1, bestLength = 0, run = 0;
-        for (int t = frames / 2; t < frames; t++)
-        {
-            run = ArgMax(CollectionsMarshal.AsSpan(_segmentCtc).Slice(t * _vocab, _vocab)) == SpeechModel.Blank ? run + 1 : 0;
-            if (run > bestLength) (bestStart, bestLength) = (t - run + 1, run);
-        }
-        return bestLength == 0 ? frames : bestStart + (bestLength + 1) / 2;
-    }
+    private int SplitPoint(int frames) => _finalSearch.Method != DecodingMethod.JointBeam ? frames : LongestPause(frames / 2, frames) ?? frames;
 
     /// <summary>Decodes the segment's first <paramref name="frames"/> frames with the final search (in a batch with other
     /// streams' segments when they queue up together) and adds the final update (none when the text comes out empty);
@@ -183,7 +213,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
     private Segment CurrentSegment(bool fullContext, DecodeOptions search, int? upTo = null)
     {
         int frames = upTo ?? _segmentEncoded.Count / _dim;
-        var (features, featureFrames) = fullContext ? SegmentFeatures(frames) : (null, 0);
+        var (features, featureFrames) = fullContext ? SegmentFeatures(0, frames) : (null, 0);
         return new Segment(frames, features, featureFrames, CollectionsMarshal.AsSpan(_segmentEncoded)[..(frames * _dim)].ToArray(),
             CollectionsMarshal.AsSpan(_segmentCtc)[..(frames * _vocab)].ToArray(), search.Method == DecodingMethod.CtcRescore ? _search.NBest() : [], search);
     }
@@ -206,11 +236,11 @@ internal sealed class StreamingRecognizer : IFeatureStream
         }
     }
 
-    /// <summary>The feature frames the segment's encoder frames [s, s + n) see: [4s, 4s + 4n + 3), row-major.</summary>
-    private (float[] Features, int Count) SegmentFeatures(int frames)
+    /// <summary>The feature frames the segment's encoder frames [s + from, s + from + n) see: [4(s + from), 4(s + from) + 4n + 3), row-major.</summary>
+    private (float[] Features, int Count) SegmentFeatures(int from, int frames)
     {
         int bins = _model.Config.Features.MelBins, count = ConvSubsampling.Stride * frames + ConvSubsampling.ReceptiveField - ConvSubsampling.Stride;
-        int offset = (int)(ConvSubsampling.Stride * _segmentStart - _featureStart);
+        int offset = (int)(ConvSubsampling.Stride * (_segmentStart + from) - _featureStart);
         return (CollectionsMarshal.AsSpan(_segmentFeatures).Slice(offset * bins, count * bins).ToArray(), count);
     }
 
@@ -237,7 +267,8 @@ internal sealed class StreamingRecognizer : IFeatureStream
         _segmentStart = nextStart;
         DropFeaturesBeforeSegment();
         _endpoints.Reset();
-        _lastPartial = _lastCtcPartial = "";
+        _lastPartial = _lastCtcPartial = _partialHead = "";
+        _partialFrom = 0;
         _search.Reset();
     }
 
