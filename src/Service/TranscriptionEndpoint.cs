@@ -114,7 +114,13 @@ internal static class TranscriptionEndpoint
         var result = await service.TranscribeAsync(model, upload.Name, options, http.RequestAborted, events is null ? null : events.SendAsync);
         if (events is { Started: true })
         {
-            await events.EndAsync(result.Error is null ? null : result.Error is AudioTooLongException or AudioFormatException ? $"{fileName}: {result.Error.Message}" : "the upload could not be read back", result.Text);
+            await events.EndAsync(result.Error switch
+            {
+                null => null,
+                AudioTooLongException e => $"{fileName}: {e.Problem} (the server's limit)",
+                AudioFormatException e => $"{fileName}: {e.Problem}",                    // never our spool path
+                _ => "the upload could not be read back",
+            }, result.Text);
             return Results.Empty;
         }
         if (result.Error is AudioTooLongException tooLong)

@@ -86,6 +86,27 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
     }
 
     [Fact]
+    public async Task SubmitModelAndOptions_ReachTheNamedModel_AndAnUnknownNameFailsAtOnce()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var worker = StartWorker(redis, "--model", $"a={fixture.Model}", "--model", $"b={fixture.Model}");
+        try
+        {
+            var named = CliRunner.Run("submit", "--redis", redis.Endpoint, "--model", "b", "--language", "en", "--wait", "-f", "jsonl", fixture.Clips[0]);
+            Assert.Equal(0, named.ExitCode);
+            var result = System.Text.Json.JsonDocument.Parse(named.Stdout).RootElement;
+            Assert.Equal(("b", "english"), (result.GetProperty("Model").GetString(), result.GetProperty("Language").GetString()));
+            Assert.Equal(CliRunner.Run("transcribe", "--model", fixture.Model, fixture.Clips[0]).Stdout.Trim(), result.GetProperty("Text").GetString());
+            var unknown = CliRunner.Run("submit", "--redis", redis.Endpoint, "--model", "c", "--wait", "--timeout-s", "60", fixture.Clips[0]);
+            Assert.Equal(2, unknown.ExitCode);
+            Assert.Contains("model 'c' is not served by this worker; it has: a, b", unknown.Stderr);
+            var prompt = CliRunner.Run("submit", "--redis", redis.Endpoint, "--prompt", "doors", "--wait", "--timeout-s", "60", fixture.Clips[0]);
+            Assert.Contains("takes no prompt", prompt.Stderr);
+        }
+        finally { worker.Kill(); }
+    }
+
+    [Fact]
     public async Task SubmitWait_ThroughARedisRestart_KeepsWaiting_AndPrintsEveryResult()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -212,7 +233,8 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
     private Process StartWorker(RedisServer redis, params string[] extra)
     {
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "s2s")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "worker", "--redis", redis.Endpoint, "--model", fixture.Model }.Concat(extra)) psi.ArgumentList.Add(a);
+        string[] model = extra.Contains("--model") ? [] : ["--model", fixture.Model];
+        foreach (var a in new[] { "worker", "--redis", redis.Endpoint }.Concat(model).Concat(extra)) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         _ = p.StandardOutput.ReadToEndAsync();
         _ = p.StandardError.ReadToEndAsync();
