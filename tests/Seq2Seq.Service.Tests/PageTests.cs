@@ -5,8 +5,8 @@ namespace Seq2Seq.Service.Tests;
 /// <summary>
 /// The page at <c>/</c> in a real browser: Debian's chromium, headless, driven over the DevTools protocol, its fake
 /// microphone playing a sample (in a loop). The microphone button streams it through the AudioWorklet and /v1/listen
-/// until the sample's text shows as a final; a file given to the file field comes back as segments. Screenshots go to
-/// artifacts/page/ at the repository root.
+/// until the sample's text shows as a final; a file given to the file field, and one dropped on the drop zone, come back
+/// as segments. Screenshots go to artifacts/page/ at the repository root.
 /// </summary>
 public sealed class PageTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
 {
@@ -59,6 +59,23 @@ public sealed class PageTests(ServiceFixture fixture) : IClassFixture<ServiceFix
                 new WaitForFunctionOptions { Timeout = 60_000 });
         }
         finally { await page.ScreenshotAsync(Path.Combine(artifacts, "file.png")); }
+
+        // A file dropped on the drop zone: the browser's own drop event with a DataTransfer holding the file (the server's
+        // beam 4 hears "to morrow" where the CLI's beam 8 hears "tomorrow": the words before it are checked).
+        await page.EvaluateExpressionAsync("document.getElementById('finals').replaceChildren()");
+        string meeting = Convert.ToBase64String(await File.ReadAllBytesAsync(Path.Combine(Repository, "samples", "meeting.wav")));
+        await page.EvaluateFunctionAsync(@"b64 => {
+            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+            const data = new DataTransfer();
+            data.items.add(new File([bytes], 'meeting.wav', { type: 'audio/wav' }));
+            document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        }", meeting);
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.getElementById('finals').textContent.includes('the meeting starts at ten thirty')",
+                new WaitForFunctionOptions { Timeout = 60_000 });
+        }
+        finally { await page.ScreenshotAsync(Path.Combine(artifacts, "drop.png")); }
         Assert.Empty(errors);
     }
 
