@@ -170,12 +170,6 @@ internal static class TranscriptionEndpoint
         {
             string text = final.Text.Trim();
             if (text.Length == 0) return;
-            if (!Started)
-            {
-                http.Response.ContentType = "text/event-stream; charset=utf-8";
-                http.Response.Headers.CacheControl = "no-cache";
-                http.Response.Headers["X-Accel-Buffering"] = "no";
-            }
             await WriteAsync(new { type = "transcript.text.delta", delta = Started ? " " + text : text }, ct);
             Started = true;
         }
@@ -183,11 +177,6 @@ internal static class TranscriptionEndpoint
         /// <summary>The done event with <paramref name="text"/>, or the error event.</summary>
         public Task EndAsync(string? error, string? text = null)
         {
-            if (!Started)
-            {
-                http.Response.ContentType = "text/event-stream; charset=utf-8";
-                http.Response.Headers.CacheControl = "no-cache";
-            }
             return error is null
                 ? WriteAsync(new { type = "transcript.text.done", text = text ?? "" }, CancellationToken.None)
                 : WriteAsync(new { type = "error", error = new { message = error, type = "invalid_request_error", code = "invalid_audio" } }, CancellationToken.None);
@@ -195,6 +184,12 @@ internal static class TranscriptionEndpoint
 
         private async Task WriteAsync(object data, CancellationToken ct)
         {
+            if (!http.Response.HasStarted)                   // the first event: the stream's headers
+            {
+                http.Response.ContentType = "text/event-stream; charset=utf-8";
+                http.Response.Headers.CacheControl = "no-cache";
+                http.Response.Headers["X-Accel-Buffering"] = "no";
+            }
             await http.Response.WriteAsync($"data: {TranscriptJson.Serialize(data)}\n\n", ct);
             await http.Response.Body.FlushAsync(ct);
         }

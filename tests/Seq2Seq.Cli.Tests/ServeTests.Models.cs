@@ -42,10 +42,7 @@ public sealed partial class ServeTests
 
             using var ws = await Connect(server.Uri, $"?model={name}");
             var reading = ReadAll(ws);
-            using var reader = WavReader.Open(sample);
-            var pcm = reader.ReadToEnd().Concat(new float[16000]).SelectMany(v => BitConverter.GetBytes((short)Math.Clamp(v * 32768f, -32768f, 32767f))).ToArray();
-            for (int at = 0; at < pcm.Length; at += 3200) await ws.SendAsync(pcm.AsMemory(at, Math.Min(3200, pcm.Length - at)), WebSocketMessageType.Binary, true, default);
-            await ws.SendAsync("{\"type\":\"end\"}"u8.ToArray(), WebSocketMessageType.Text, true, default);
+            await SendWavAsync(ws, sample);
             var (streamed, status) = await reading;
             Assert.Equal(WebSocketCloseStatus.NormalClosure, status);
             Assert.Contains(streamed, e => e.GetProperty("type").GetString() == "final");

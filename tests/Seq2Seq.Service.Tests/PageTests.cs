@@ -10,7 +10,7 @@ namespace Seq2Seq.Service.Tests;
 /// </summary>
 public sealed class PageTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
 {
-    private static readonly string Repository = FindRepository();
+    private static readonly string Repository = ServiceFixture.Repository;
 
     [Fact]
     public async Task Page_MicrophoneAndFile_ShowTheSamplesText()
@@ -77,12 +77,5 @@ public sealed class PageTests(ServiceFixture fixture) : IClassFixture<ServiceFix
         }
         finally { await page.ScreenshotAsync(Path.Combine(artifacts, "drop.png")); }
         Assert.Empty(errors);
-    }
-
-    private static string FindRepository()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln"))) dir = dir.Parent;
-        return dir!.FullName;
     }
 }

@@ -20,15 +20,20 @@ public sealed class ServiceFixture : IAsyncLifetime
     public string Model => Path.Combine(Directory, "run", "final");
     public List<string> Clips { get; } = [];
 
+    /// <summary>The repository's root (the folder with Seq2Seq.sln).</summary>
+    public static string Repository { get; } = FindRepository();
+
     /// <summary>The repository's samples/ (sample WAVs made by tools/samples/make-samples.sh).</summary>
-    public static IEnumerable<string> Samples
+    public static IEnumerable<string> Samples => System.IO.Directory.GetFiles(Path.Combine(Repository, "samples"), "*.wav").Order();
+
+    /// <summary>A path in ../shared/whisper/models (the reference kit's checkpoints).</summary>
+    public static string Kit(params string[] parts) => Path.Combine([Repository, "..", "shared", "whisper", "models", .. parts]);
+
+    private static string FindRepository()
     {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln"))) dir = dir.Parent;
-            return System.IO.Directory.GetFiles(Path.Combine(dir!.FullName, "samples"), "*.wav").Order();
-        }
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException($"no Seq2Seq.sln above {AppContext.BaseDirectory}");
     }
 
     public async Task InitializeAsync()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -20,14 +19,7 @@ public sealed partial class ServiceTests
         var started = new byte[4096];
         await holder.ReceiveAsync(started, default);
 
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, server.Uri.Port);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /v1/audio/transcriptions HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-            "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 50000000\r\n\r\n--x\r\n"));   // 50 MB announced, none sent
-        var reply = new byte[4096];
-        int n = await stream.ReadAsync(reply).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        string answer = Encoding.ASCII.GetString(reply, 0, n);
+        string answer = await Claim(server.Uri, 50_000_000);           // 50 MB announced, none sent
         Assert.StartsWith("HTTP/1.1 429", answer);
         Assert.Contains("\"code\":\"busy\"", answer);
     }

@@ -10,9 +10,7 @@ public sealed partial class ServiceTests
     [Fact]
     public async Task Listen_WhisperGgml_StreamsASampleWithPartialsAndFinals()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln"))) dir = dir.Parent;
-        string model = Path.Combine(dir!.FullName, "..", "shared", "whisper", "models", "tiny-random-en", "ggml-tiny-random-en.bin");
+        string model = ServiceFixture.Kit("tiny-random-en", "ggml-tiny-random-en.bin");
         await using var server = await fixture.StartAsync(("Model", model), ("Beam", "1"));    // the kit's random weights: nonsense words
         using var reader = WavReader.Open(ServiceFixture.Samples.First(s => s.EndsWith("turn-on-the-lights.wav", StringComparison.Ordinal)));
         var samples = reader.ReadToEnd().Concat(new float[reader.Format.SampleRate]).ToArray();          // a second of silence after it

@@ -39,9 +39,7 @@ public sealed class SpeechWorkerTests(ServiceFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task HostedWorker_JobsPickAModelByName_WithOptions_AndAnUnknownNameFailsAtOnce()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln"))) dir = dir.Parent;
-        string whisper = Path.Combine(dir!.FullName, "..", "shared", "whisper", "models", "tiny-random-en", "ggml-tiny-random-en.bin");
+        string whisper = ServiceFixture.Kit("tiny-random-en", "ggml-tiny-random-en.bin");
         await using var redis = await RedisServer.StartAsync();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

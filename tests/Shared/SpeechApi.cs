@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Xunit;
@@ -40,6 +42,23 @@ internal static class SpeechApi
         return Http.SendAsync(request);
     }
 
+    /// <summary>
+    /// A raw POST to <paramref name="path"/> that announces <paramref name="contentLength"/> bytes of multipart body but sends
+    /// only its first line, so the answer can only come from the headers; returns the reply as text (status line first).
+    /// </summary>
+    public static async Task<string> Claim(Uri server, long contentLength, string? key = null, string path = "v1/audio/transcriptions")
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Port);
+        var stream = tcp.GetStream();
+        string auth = key is null ? "" : $"Authorization: Bearer {key}\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /{path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}" +
+            $"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {contentLength}\r\n\r\n--x\r\n"));
+        var reply = new byte[4096];
+        int n = await stream.ReadAsync(reply).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        return Encoding.ASCII.GetString(reply, 0, n);
+    }
+
     /// <summary>Asserts an OpenAI-style JSON error of <paramref name="status"/> whose message contains <paramref name="fragment"/>.</summary>
     public static async Task ExpectError(Uri server, HttpResponseMessage response, int status, string fragment)
     {
@@ -61,6 +80,17 @@ internal static class SpeechApi
         else if (key is not null) ws.Options.SetRequestHeader("Authorization", $"Bearer {key}");
         await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/v1/listen{query}"), default);
         return ws;
+    }
+
+    /// <summary>Streams a WAV file (and a second of silence after it) as PCM16 in 100 ms frames, then the end message.</summary>
+    public static async Task SendWavAsync(ClientWebSocket ws, string wav)
+    {
+        using var reader = Seq2Seq.Audio.WavReader.Open(wav);
+        var pcm = reader.ReadToEnd().Concat(new float[reader.Format.SampleRate])
+            .SelectMany(v => BitConverter.GetBytes((short)Math.Clamp(v * 32768f, -32768f, 32767f))).ToArray();
+        int frame = reader.Format.SampleRate / 10 * 2;
+        for (int at = 0; at < pcm.Length; at += frame) await ws.SendAsync(pcm.AsMemory(at, Math.Min(frame, pcm.Length - at)), WebSocketMessageType.Binary, true, default);
+        await ws.SendAsync("{\"type\":\"end\"}"u8.ToArray(), WebSocketMessageType.Text, true, default);
     }
 
     /// <summary>Every JSON event until the server closes, and the close status.</summary>
