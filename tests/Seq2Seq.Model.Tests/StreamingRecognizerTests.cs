@@ -159,4 +159,37 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         updates.AddRange(stream.Complete());
         return updates;
     }
+
+    [Fact]
+    public async Task GreedyJointSearch_FromAnyEarlierReading_FindsWhatItFindsFromNothing()
+    {
+        // An attention partial's search starts from the last partial: the tokens it still agrees with are teacher-forced
+        // in one pass and primed into the cache. Whatever that reading is — the answer, part of it, wrong, too long — the
+        // tokens found must be the plain search's.
+        var (model, _, _, _) = ModelDirectory.Load(tiny.ModelPath, TorchSharp.torch.CPU);
+        using var disposeModel = model;
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var inference = TorchSharp.torch.inference_mode();
+        var options = new DecodeOptions { BeamSize = 1 };
+        foreach (var (path, text) in tiny.Utterances.Where(u => u.Text.Contains(' ')).Take(4))
+        {
+            var features = new Seq2Seq.Features.LogMelSpectrogram(model.Config.Features).Compute(await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync());
+            Seq2Seq.Features.FeatureNormalizer.Apply(features.Data, model.Config.Features.Normalization);
+            var (memory, frames, ctc) = Search.Encode(model, TorchSharp.torch.CPU, [(features.Data, features.Frames)]);
+            (List<int> Tokens, List<float> LogProbs) Decode(IReadOnlyList<int>? previous) =>
+                AttentionSearch.Beam(model.Decoder, memory, null, ctc, options, frames, previous: previous)[0];
+
+            var plain = Decode(null);
+            Assert.Equal(text.Length, plain.Tokens.Count);                  // characters: the tiny model reads its phrases
+            int[] answer = [.. plain.Tokens], changed = [.. answer];
+            changed[answer.Length / 2] = answer[0];
+            foreach (int[] previous in new[] { answer, answer[..(answer.Length / 2)], changed, [.. answer, .. answer], [answer[^1]] })
+            {
+                var replayed = Decode(previous);
+                Assert.Equal(plain.Tokens, replayed.Tokens);
+                Assert.Equal(plain.LogProbs.Count, replayed.LogProbs.Count);
+                for (int i = 0; i < plain.LogProbs.Count; i++) Assert.Equal(plain.LogProbs[i], replayed.LogProbs[i], 1e-4f);
+            }
+        }
+    }
 }

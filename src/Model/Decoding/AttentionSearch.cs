@@ -57,9 +57,12 @@ internal static class AttentionSearch
     /// is one row of the decoder's batch. memory: (B, S, D), memoryMask: additive (B, 1, 1, S) or null. Score =
     /// (1−λ)·log P_att + λ·log P_ctc-prefix + β·log P_lm (when <paramref name="lm"/> is given and β &gt; 0) − γ·(words
     /// not in <paramref name="lexicon"/>, when given and γ &gt; 0); finished hypotheses ranked by score / (length + 1).
+    /// With one utterance and one hypothesis (greedy), <paramref name="previous"/> — an earlier reading of much the same
+    /// audio, e.g. the last partial — saves the steps it still agrees with (<see cref="Replay"/>); the result is the same.
     /// </summary>
     public static (List<int> Tokens, List<float> LogProbs)[] Beam(SpeechDecoder decoder, Tensor memory, Tensor? memoryMask,
-        IReadOnlyList<CtcScores> ctc, DecodeOptions options, int[] maxLengths, NgramLm? lm = null, Lexicon? lexicon = null)
+        IReadOnlyList<CtcScores> ctc, DecodeOptions options, int[] maxLengths, NgramLm? lm = null, Lexicon? lexicon = null,
+        IReadOnlyList<int>? previous = null)
     {
         if (options.LmWeight == 0) lm = null;
         if (options.UnknownWordPenalty == 0) lexicon = null;
@@ -69,8 +72,10 @@ internal static class AttentionSearch
         using var cache = decoder.Start(memory, memoryMask);
         var live = Enumerable.Range(0, b).Select(u => new List<Hypothesis> { new([], [], 0f, 0f, 0f, scorers[u]?.Initial(), Lexicon.Initial, u) }).ToArray();
         var ended = Enumerable.Range(0, b).Select(_ => new List<Hypothesis>()).ToArray();
+        int start = previous is { Count: > 0 } && b == 1 && beam == 1
+            ? Replay(decoder, memory, memoryMask, cache, previous, live, ended[0], scorers[0], lm, lexicon, maxLengths[0], lambda, options) : 0;
 
-        for (int step = 0; live.Any(l => l.Count > 0); step++)
+        for (int step = start; live.Any(l => l.Count > 0); step++)
         {
             using var stepScope = NewDisposeScope();                                       // the step's tensors; the cache keeps its own
             var rows = live.SelectMany(l => l).ToList();                                  // Row = index in this list
@@ -100,6 +105,35 @@ internal static class AttentionSearch
             int keep = Math.Min(best.Tokens.Count, best.TokenLogProbs.Count);
             return (best.Tokens.Take(keep).ToList(), best.TokenLogProbs.Take(keep).ToList());
         }).ToArray();
+    }
+
+    // Greedy search over one utterance, from a previous reading: SOS + previous is teacher-forced through the decoder in
+    // one pass, and each of its rows is searched as a step would be while the choice is the previous token; at the first
+    // other choice (or past the previous reading's end) the cache is primed with the agreed tokens, and the steps go on
+    // from the one returned. live[0] holds the hypothesis to go on with (none when the search ended).
+    private static int Replay(SpeechDecoder decoder, Tensor memory, Tensor? memoryMask, DecoderState cache, IReadOnlyList<int> previous,
+        List<Hypothesis>[] live, List<Hypothesis> ended, CtcPrefixScorer? scorer, NgramLm? lm, Lexicon? lexicon, int maxLength,
+        double lambda, DecodeOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var input = tensor([SpeechModel.SosEos, .. previous.Select(t => (long)t)], device: memory.device).unsqueeze(0);  // (1, L+1)
+        var logProbs = decoder.call(input, memory, memoryMask).log_softmax(-1)[0];                // (L+1, V)
+        int candidates = Math.Min((int)logProbs.shape[1] - 1, Math.Max(options.Beam + 1, (int)(1.5 * options.Beam)));
+        var (topValues, topIndices) = logProbs.topk(candidates, 1);
+        var values = topValues.cpu().data<float>().ToArray();
+        var indices = topIndices.cpu().data<long>().ToArray();
+        var hyp = live[0][0];
+        int step = 0;
+        for (; ; step++)
+        {
+            var next = Advance([hyp with { Row = step }], ended, scorer, lm, lexicon, values, indices, candidates, step, maxLength, lambda, options);
+            if (next.Count == 0) { live[0] = []; return step + 1; }                           // it ended (eos, or the limit)
+            hyp = next[0];
+            if (step == previous.Count || hyp.Tokens[^1] != previous[step]) break;
+        }
+        decoder.Prime(tensor([SpeechModel.SosEos, .. hyp.Tokens[..^1].Select(t => (long)t)], device: memory.device).unsqueeze(0), cache);
+        live[0] = [hyp with { Row = 0 }];
+        return step + 1;
     }
 
     // One step of one utterance's beam: expands its live hypotheses (rows of values/indices), moves those that end to

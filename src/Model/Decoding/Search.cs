@@ -36,9 +36,12 @@ internal static class Search
 
     /// <summary>Searches encoder output <paramref name="memory"/> (B, S, D) whose utterance i has
     /// <paramref name="frames"/>[i] valid rows, with <paramref name="options"/>' method. CTC rescoring rescores
-    /// <paramref name="nBest"/>[i] when given (a streaming segment's CTC n-best), else runs the CTC prefix beam search.</summary>
+    /// <paramref name="nBest"/>[i] when given (a streaming segment's CTC n-best), else runs the CTC prefix beam search.
+    /// A joint search with one hypothesis over one utterance starts from <paramref name="previous"/>, an earlier reading
+    /// of it, when given (same result, fewer decoder steps).</summary>
     public static (List<int> Tokens, List<float> LogProbs)[] Run(SpeechModel model, Tensor memory, int[] frames, CtcScores[] ctc,
-        DecodeOptions options, NgramLm? lm, Lexicon? lexicon, IReadOnlyList<List<(int[] Tokens, float Score)>>? nBest = null)
+        DecodeOptions options, NgramLm? lm, Lexicon? lexicon, IReadOnlyList<List<(int[] Tokens, float Score)>>? nBest = null,
+        IReadOnlyList<int>? previous = null)
     {
         int b = frames.Length;
         long longest = memory.shape[1];
@@ -54,7 +57,7 @@ internal static class Search
                 return Enumerable.Range(0, b).Select(i => AttentionSearch.Rescore(model.Decoder, memory[i].unsqueeze(0).narrow(1, 0, Math.Max(1, frames[i])),
                     nBest?[i] ?? CtcPrefixBeam.Search(ctc[i], options.Beam), options, lm, lexicon)).ToArray();
             default:
-                return AttentionSearch.Beam(model.Decoder, memory, mask, ctc, options, frames, lm, lexicon);
+                return AttentionSearch.Beam(model.Decoder, memory, mask, ctc, options, frames, lm, lexicon, previous);
         }
     }
 }

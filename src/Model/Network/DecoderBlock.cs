@@ -36,17 +36,18 @@ internal sealed class DecoderBlock : nn.Module<Tensor, Tensor, Tensor?, Tensor?,
     public (Tensor K, Tensor V) ProjectMemory(Tensor memory) => cross_attention.Project(memory);
 
     /// <summary>
-    /// One decoding step for the newest token x (B, 1, D) given this layer's cached self-attention keys/values
-    /// (B, H, L, D/H) of earlier tokens; returns the output and the caches extended by the new token.
+    /// One decoding step for the newest token x (B, 1, D) — or n tokens (B, n, D) with a causal <paramref name="selfMask"/>
+    /// (1, 1, n, L + n) — given this layer's cached self-attention keys/values (B, H, L, D/H) of earlier tokens; returns
+    /// the output and the caches extended by the new tokens.
     /// </summary>
     public (Tensor Output, Tensor K, Tensor V) Step(Tensor x, Tensor? cachedK, Tensor? cachedV,
-        Tensor memoryK, Tensor memoryV, Tensor? memoryMask)
+        Tensor memoryK, Tensor memoryV, Tensor? memoryMask, Tensor? selfMask = null)
     {
         var h = self_norm.call(x);
         var (k, v) = self_attention.Project(h);
         k = cachedK is null ? k : cat([cachedK, k], 2);
         v = cachedV is null ? v : cat([cachedV, v], 2);
-        x = x + self_attention.Attend(h, k, v, null);
+        x = x + self_attention.Attend(h, k, v, selfMask);
         x = x + cross_attention.Attend(cross_norm.call(x), memoryK, memoryV, memoryMask);
         return (x + ff.call(ff_norm.call(x)), k, v);
     }

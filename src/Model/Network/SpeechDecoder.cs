@@ -10,4 +10,14 @@ internal abstract class SpeechDecoder(string name) : nn.Module<Tensor, Tensor, T
 
     /// <summary>Log-probabilities (B, V) of the token after <paramref name="lastTokens"/> (B); advances the state.</summary>
     public abstract Tensor Step(Tensor lastTokens, DecoderState state);
+
+    /// <summary>Feeds <paramref name="tokens"/> (B, n) into the state, as n steps would (their outputs unused).</summary>
+    public virtual void Prime(Tensor tokens, DecoderState state)
+    {
+        for (long i = 0; i < tokens.shape[1]; i++)
+        {
+            using var scope = NewDisposeScope();
+            Step(tokens[.., i], state);
+        }
+    }
 }

@@ -58,6 +58,22 @@ internal sealed class TransformerDecoder : SpeechDecoder
         return output.call(norm.call(x)).squeeze(1).log_softmax(-1);
     }
 
+    /// <summary>Feeds <paramref name="tokens"/> (B, n) into the cache in one pass (causal among themselves).</summary>
+    public override void Prime(Tensor tokens, DecoderState state)
+    {
+        var cache = (DecoderCache)state;
+        long n = tokens.shape[1], past = cache.Length;
+        using var scope = NewDisposeScope();
+        var x = Embed(tokens, past);                                                    // (B, n, D)
+        var causal = triu(full(n, past + n, -1e9f, device: tokens.device), past + 1).unsqueeze(0).unsqueeze(0);  // (1, 1, n, L + n)
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            (x, var k, var v) = blocks[i].Step(x, cache.SelfK(i), cache.SelfV(i), cache.MemoryK(i), cache.MemoryV(i), cache.MemoryMask, causal);
+            cache.Extend(i, k, v);
+        }
+        cache.Length += n;
+    }
+
     private Tensor Embed(Tensor tokens, long start) =>
         embedding.call(tokens) * Math.Sqrt(_dim) + Sinusoids.Encode(start, tokens.shape[1], _dim, tokens.device);
 }

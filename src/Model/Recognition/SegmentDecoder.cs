@@ -8,8 +8,9 @@ namespace Seq2Seq.Model;
 /// <param name="Frames">Encoder frames of the segment.</param>
 /// <param name="Features">Feature frames (row-major, FeatureFrames × bins) to encode again without the chunk mask, or null:
 /// then <paramref name="Encoded"/> (Frames × D) and <paramref name="Ctc"/> (Frames × V) are used.</param>
+/// <param name="Previous">An earlier reading of the segment (the last partial's tokens) for a greedy search to start from.</param>
 internal sealed record Segment(int Frames, float[]? Features, int FeatureFrames, float[] Encoded, float[] Ctc,
-    List<(int[] Tokens, float Score)> NBest, DecodeOptions Search);
+    List<(int[] Tokens, float Score)> NBest, DecodeOptions Search, IReadOnlyList<int>? Previous = null);
 
 /// <summary>The final search's result for a segment: tokens, their log-probabilities, and the CTC scores it aligns with.</summary>
 internal sealed record SegmentResult(List<int> Tokens, List<float> LogProbs, CtcScores Ctc);
@@ -19,6 +20,7 @@ internal sealed record SegmentResult(List<int> Tokens, List<float> LogProbs, Ctc
 /// segment over each one's n-best.</summary>
 internal static class SegmentDecoder
 {
+
     /// <summary>Whether two segments can share a batch (same kind of memory and the same search).</summary>
     public static bool Fits(Segment a, Segment b) => (a.Features is null) == (b.Features is null) && a.Search == b.Search;
 
@@ -31,7 +33,8 @@ internal static class SegmentDecoder
         var (memory, frames, ctc) = segments[0].Features is not null
             ? Search.Encode(model, device, segments.Select(s => (s.Features!, s.FeatureFrames)).ToList())  // second pass
             : Chunked(model.Config, device, segments);
-        var results = Search.Run(model, memory, frames, ctc, segments[0].Search, lm, lexicon, segments.Select(s => s.NBest).ToList());
+        var results = Search.Run(model, memory, frames, ctc, segments[0].Search, lm, lexicon, segments.Select(s => s.NBest).ToList(),
+            segments.Count == 1 ? segments[0].Previous : null);
         return results.Select((r, i) => new SegmentResult(r.Tokens, r.LogProbs, ctc[i])).ToArray();
     }
 

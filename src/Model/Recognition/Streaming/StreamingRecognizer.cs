@@ -38,6 +38,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
     private string _lastPartial = "", _lastCtcPartial = "";
     private int _partialFrom;                     // segment frame where the attention partial's undecided stretch begins
     private string _partialHead = "";             // the attention partial's text before _partialFrom, decoded once
+    private List<int> _partialTokens = [];        // the last reading of the stretch from _partialFrom: where the next starts
 
     /// <summary>The most encoder frames one attention-partial decode has read so far (what bounds a partial's cost).</summary>
     internal int LargestPartialDecode { get; private set; }
@@ -145,25 +146,29 @@ internal sealed class StreamingRecognizer : IFeatureStream
         if (frames - _partialFrom > window)
         {
             int cut = LongestPause(_partialFrom + 1, frames - window / 2) ?? frames - window / 2;
-            _partialHead = Join(_partialHead, DecodeRange(_partialFrom, cut, full));
+            var head = DecodeRange(_partialFrom, cut, full, _partialTokens);
+            _partialHead = Join(_partialHead, Text(head));
+            _partialTokens = _partialTokens.Count >= head.Count && _partialTokens.Take(head.Count).SequenceEqual(head) ? _partialTokens[head.Count..] : [];
             _partialFrom = cut;
         }
-        return Join(_partialHead, DecodeRange(_partialFrom, frames, full));
+        _partialTokens = DecodeRange(_partialFrom, frames, full, _partialTokens);
+        return Join(_partialHead, Text(_partialTokens));
     }
+
+    private string Text(List<int> tokens) => _owner.Tokenizer.Decode(tokens).Trim();
 
     private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : a + " " + b;
 
-    /// <summary>Segment frames [from, to) decoded as a segment of their own by the partials' search.</summary>
-    private string DecodeRange(int from, int to, bool fullContext)
+    /// <summary>Segment frames [from, to) decoded as a segment of their own by the partials' search (greedy, starting from
+    /// <paramref name="previous"/>, an earlier reading: the same tokens, fewer decoder steps).</summary>
+    private List<int> DecodeRange(int from, int to, bool fullContext, List<int> previous)
     {
         int n = to - from;
         LargestPartialDecode = Math.Max(LargestPartialDecode, n);
         var (features, featureFrames) = fullContext ? SegmentFeatures(from, n) : (null, 0);
         var segment = new Segment(n, features, featureFrames, CollectionsMarshal.AsSpan(_segmentEncoded).Slice(from * _dim, n * _dim).ToArray(),
-            CollectionsMarshal.AsSpan(_segmentCtc).Slice(from * _vocab, n * _vocab).ToArray(), [], _partialSearch);
-        List<int> tokens;
-        lock (_gate) tokens = SegmentDecoder.Decode(_model, _device, [segment], _owner.LanguageModel, _owner.Lexicon)[0].Tokens;
-        return _owner.Tokenizer.Decode(tokens).Trim();
+            CollectionsMarshal.AsSpan(_segmentCtc).Slice(from * _vocab, n * _vocab).ToArray(), [], _partialSearch, previous);
+        lock (_gate) return SegmentDecoder.Decode(_model, _device, [segment], _owner.LanguageModel, _owner.Lexicon)[0].Tokens;
     }
 
     /// <summary>The middle of the longest run of CTC blanks within segment frames [from, to), or null when there is none.</summary>
@@ -268,6 +273,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
         DropFeaturesBeforeSegment();
         _endpoints.Reset();
         _lastPartial = _lastCtcPartial = _partialHead = "";
+        _partialTokens = [];
         _partialFrom = 0;
         _search.Reset();
     }
