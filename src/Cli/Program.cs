@@ -26,8 +26,20 @@ internal static class Program
             WorkerCommand.Create(),
             SubmitCommand.Create(),
         };
+        var threads = new Option<int?>("--threads", "-t")
+        {
+            Description = $"CPU threads libtorch computes with. Default: {Seq2Seq.Model.TorchRuntime.InferenceThreads} (half the cores, at least one) for models that decode, libtorch's own (one per core) for training.",
+            Recursive = true,
+        };
+        root.Options.Add(threads);
+        var parse = root.Parse(args);
+        if (parse.GetValue(threads) is int n)
+        {
+            if (n < 1) { Console.Error.WriteLine($"s2s: --threads {n}: must be at least 1"); return ExitCodes.Usage; }
+            Seq2Seq.Model.TorchRuntime.Threads = n;
+        }
         // Ctrl-C and SIGTERM cancel the verb's token (ours, so the exit code knows which signal it was).
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration
+        return await parse.InvokeAsync(new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
         }, cancel.Token);

@@ -87,6 +87,15 @@ public sealed class VoiceActivityDetector
         return false;
     }
 
+    /// <summary>Whether any frame in [<paramref name="from"/>, <paramref name="to"/>) was loud (no onset, no hangover):
+    /// a pause between phrases is a stretch without one.</summary>
+    public bool HasLoud(long from, long to)
+    {
+        for (long f = Math.Max(_firstLoud, from); f < Math.Min(Frames, to); f++)
+            if (_loud[(int)(f - _firstLoud)]) return true;
+        return false;
+    }
+
     /// <summary>Judges the newest frame against the current floor, and in the stream's first window every frame again
     /// (a frame once loud stays loud).</summary>
     private void Judge()

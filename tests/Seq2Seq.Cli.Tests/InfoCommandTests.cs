@@ -34,6 +34,18 @@ public sealed class InfoCommandTests
     }
 
     [Fact]
+    public void Threads_AreTheRuntimes_AndBelowOneIsAUsageError()
+    {
+        var r = CliRunner.Run("info", "--threads", "3");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Matches(@"threads\s+3\n", r.Stdout);
+        var bad = CliRunner.Run("info", "-t", "0");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--threads 0: must be at least 1", bad.Stderr);
+        Assert.Contains("--threads", CliRunner.Run("transcribe", "--help").Stdout);
+    }
+
+    [Fact]
     public void UnknownVerb_IsUsageError()
     {
         Assert.Equal(1, CliRunner.Run("frobnicate").ExitCode);

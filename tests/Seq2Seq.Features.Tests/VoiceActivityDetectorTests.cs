@@ -36,6 +36,29 @@ public sealed class VoiceActivityDetectorTests
     }
 
     [Fact]
+    public void APauseBetweenPhrases_HasNoLoudFrame_WhileSpeechIsStillHeldOverIt()
+    {
+        // Two phrases 300 ms apart: the hangover keeps "speech" over the pause, the loud frames do not.
+        var first = Trim(Speak("open the door"));
+        var second = Trim(Speak("turn on the light"));
+        var clip = new float[Rate + first.Length + 3 * Rate / 10 + second.Length + Rate];
+        first.CopyTo(clip, Rate);
+        second.CopyTo(clip, Rate + first.Length + 3 * Rate / 10);
+        var vad = Run(clip);
+        long pause = (Rate + first.Length) / 160;                              // the pause's first frame
+        Assert.True(vad.HasLoud(pause - 30, pause));
+        Assert.False(vad.HasLoud(pause + 5, pause + 25));                      // 200 ms inside the 300 ms pause
+        Assert.True(vad.HasSpeech(pause + 5, pause + 10));                     // held over by the hangover
+        Assert.True(vad.HasLoud(pause + 30, pause + 60));
+    }
+
+    private static float[] Trim(float[] speech)
+    {
+        int from = speech.AsSpan().IndexOfAnyExcept(0f), to = speech.AsSpan().LastIndexOfAnyExcept(0f);
+        return speech[from..(to + 1)];
+    }
+
+    [Fact]
     public void ShortClip_SpeechFromTheFirstFrame_IsFound()
     {
         var speech = Speak("yes");

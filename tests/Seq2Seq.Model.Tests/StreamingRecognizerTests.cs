@@ -79,7 +79,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     public async Task Stream_LongTurn_AttentionPartialsDecodeABoundedWindow_AndFinalsDoNotChange()
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
-        // Eight phrases 0.15 s apart: one segment of ~12 s, never an endpoint.
+        // Eight phrases 0.15 s apart: one segment of ~12 s, never an endpoint (nor a phrase end).
         var audio = new List<float>();
         int[] phrases = [5, 7, 8, 9, 6, 5, 8, 7];
         foreach (int i in phrases)
@@ -93,7 +93,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
             var options = new StreamingOptions
             {
                 ChunkFrames = 8, PartialSearch = PartialMethod.FullContextAttention, PartialWindowSeconds = window, VoiceGate = false,
-                Endpoints = new() { MaxSegmentSeconds = 60, SilenceMilliseconds = 5000 },
+                Endpoints = new() { MaxSegmentSeconds = 60, SilenceMilliseconds = 5000, PhraseAfterSeconds = 600 },
             };
             using var stream = recognizer.CreateStream(options);
             var updates = new List<TranscriptUpdate>();

@@ -148,7 +148,8 @@ internal static class CommonOptions
 
     /// <summary>The streaming options, added to a command together and read into one <see cref="StreamingOptions"/>: the
     /// <see cref="Search"/> options, --chunk-ms, --final-search, --full-context-finals, --partial-search (when the verb
-    /// shows partials), --agreement-step and --voice-gate.</summary>
+    /// shows partials), --agreement-step, the endpoint rules (--endpoint-ms, --phrase-after-s, --phrase-pause-ms,
+    /// --max-segment-s) and --voice-gate.</summary>
     public sealed class Streaming(PartialMethod? partials = null)
     {
         private readonly Search _search = new(streaming: true);
@@ -168,6 +169,26 @@ internal static class CommonOptions
             Description = "Whisper models: seconds of new audio between LocalAgreement steps (each re-transcribes the buffer; a partial per step).",
             DefaultValueFactory = _ => new StreamingOptions().AgreementStepSeconds,
         };
+        private readonly Option<int> _endpoint = new("--endpoint-ms")
+        {
+            Description = "Pause after words that ends a segment (its final comes then), in milliseconds.",
+            DefaultValueFactory = _ => new EndpointRules().SilenceMilliseconds,
+        };
+        private readonly Option<double> _phraseAfter = new("--phrase-after-s")
+        {
+            Description = "Segment length from which a shorter pause (--phrase-pause-ms) ends it too: long turns are finalised phrase by phrase.",
+            DefaultValueFactory = _ => new EndpointRules().PhraseAfterSeconds,
+        };
+        private readonly Option<int> _phrasePause = new("--phrase-pause-ms")
+        {
+            Description = "The pause that ends a segment longer than --phrase-after-s, in milliseconds.",
+            DefaultValueFactory = _ => new EndpointRules().PhraseSilenceMilliseconds,
+        };
+        private readonly Option<double> _maxSegment = new("--max-segment-s")
+        {
+            Description = "Longest segment: one without a pause is split there (where the model hears no word).",
+            DefaultValueFactory = _ => new EndpointRules().MaxSegmentSeconds,
+        };
         private readonly Option<bool> _gate = new("--voice-gate")
         {
             Description = "Drop words the voice activity detector heard no speech under (noise, hum, tones); `--voice-gate false`: raw model output. [default: true]",
@@ -186,6 +207,10 @@ internal static class CommonOptions
                 command.Options.Add(_window);
             }
             command.Options.Add(_step);
+            command.Options.Add(_endpoint);
+            command.Options.Add(_phraseAfter);
+            command.Options.Add(_phrasePause);
+            command.Options.Add(_maxSegment);
             command.Options.Add(_gate);
         }
 
@@ -198,6 +223,11 @@ internal static class CommonOptions
             PartialSearch = _partial is null ? new StreamingOptions().PartialSearch : parse.GetValue(_partial), VoiceGate = parse.GetValue(_gate),
             AgreementStepSeconds = parse.GetValue(_step),
             PartialWindowSeconds = _partial is null ? new StreamingOptions().PartialWindowSeconds : parse.GetValue(_window),
+            Endpoints = new EndpointRules
+            {
+                SilenceMilliseconds = parse.GetValue(_endpoint), PhraseAfterSeconds = parse.GetValue(_phraseAfter),
+                PhraseSilenceMilliseconds = parse.GetValue(_phrasePause), MaxSegmentSeconds = parse.GetValue(_maxSegment),
+            },
         }.Validated();
     }
 

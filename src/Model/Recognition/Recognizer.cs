@@ -32,6 +32,7 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
     public static Recognizer Load(string directory, DeviceChoice device = DeviceChoice.Auto)
     {
         NativeHeap.Configure();
+        TorchRuntime.UseInferenceThreads();
         var d = TorchRuntime.Resolve(device);
         var (model, tokenizer, lm, lexicon) = ModelDirectory.Load(directory, d);
         return new Recognizer(model, tokenizer, lm, lexicon, d, directory);

@@ -24,6 +24,33 @@ public static class TorchRuntime
         return new TorchRuntimeInfo(managed.Split('+')[0], libtorch, cuda.is_available(), get_num_threads(), TorchNative.ShimLoaded);
     }
 
+    private static bool _threadsChosen;
+
+    /// <summary>Intra-op CPU threads libtorch computes with (process-wide). Set it before loading a model to override
+    /// <see cref="InferenceThreads"/>, which loading applies otherwise.</summary>
+    public static int Threads
+    {
+        get => get_num_threads();
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            set_num_threads(value);
+            _threadsChosen = true;
+        }
+    }
+
+    /// <summary>The threads a loaded model computes with unless <see cref="Threads"/> was set: half the cores, at least
+    /// one. The other half runs what is not libtorch — capture, features, the searches, other streams — and small
+    /// per-token operations gain nothing from a second thread: on 2 cores one thread streams and transcribes 1.5–2×
+    /// faster than two (docs/benchmarks.md).</summary>
+    public static int InferenceThreads => Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>Applies <see cref="InferenceThreads"/> unless <see cref="Threads"/> was chosen.</summary>
+    internal static void UseInferenceThreads()
+    {
+        if (!_threadsChosen && get_num_threads() != InferenceThreads) set_num_threads(InferenceThreads);
+    }
+
     /// <summary>Resolves a device choice; asking for CUDA where none is available is an error.</summary>
     /// <exception cref="InvalidOperationException">CUDA was asked for but is not available.</exception>
     public static Device Resolve(DeviceChoice choice) => choice switch

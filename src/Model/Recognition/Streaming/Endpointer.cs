@@ -6,11 +6,14 @@ internal enum Endpoint { None, Pause, TooLong }
 /// <summary>
 /// Applies <see cref="EndpointRules"/> frame by frame to a segment that has words: a pause is enough trailing CTC blanks,
 /// or (voice gate on) speech heard before the last <see cref="EndpointRules.SilenceMilliseconds"/> and none within them;
-/// too long is <see cref="EndpointRules.MaxSegmentSeconds"/> of encoder frames.
+/// once the segment runs that long before its trailing blanks (<see cref="EndpointRules.PhraseAfterSeconds"/>) a phrase pause is enough (blanks, and the detector's silence when
+/// gated); too long is <see cref="EndpointRules.MaxSegmentSeconds"/> of encoder frames.
 /// </summary>
 internal sealed class Endpointer(EndpointRules rules, double framesPerSecond, bool voiceGate)
 {
-    private readonly int _silenceFrames = (int)Math.Ceiling(rules.SilenceMilliseconds / 1000.0 * framesPerSecond);
+    private readonly int _silenceFrames = Frames(rules.SilenceMilliseconds / 1000.0, framesPerSecond);
+    private readonly int _phraseFrames = Frames(rules.PhraseSilenceMilliseconds / 1000.0, framesPerSecond);
+    private readonly int _phraseAfter = (int)(rules.PhraseAfterSeconds * framesPerSecond);
     private readonly int _maxFrames = (int)(rules.MaxSegmentSeconds * framesPerSecond);
 
     /// <summary>CTC blanks since the last non-blank frame.</summary>
@@ -23,12 +26,17 @@ internal sealed class Endpointer(EndpointRules rules, double framesPerSecond, bo
     public void Reset() => TrailingBlanks = 0;
 
     /// <summary>Whether the segment of <paramref name="frames"/> encoder frames from <paramref name="start"/> ends now;
-    /// <paramref name="hasSpeech"/> says whether the voice detector heard speech under encoder frames [from, to).</summary>
-    public Endpoint Check(long start, int frames, Func<long, long, bool> hasSpeech)
+    /// <paramref name="hasSpeech"/> says whether the voice detector heard speech under encoder frames [from, to) (with
+    /// its hangover), <paramref name="heardLoud"/> whether it heard any loud frame there (without).</summary>
+    public Endpoint Check(long start, int frames, Func<long, long, bool> hasSpeech, Func<long, long, bool> heardLoud)
     {
         long now = start + frames;
         if (TrailingBlanks >= _silenceFrames || (voiceGate && hasSpeech(start, now - _silenceFrames) && !hasSpeech(now - _silenceFrames, now)))
             return Endpoint.Pause;
+        if (frames - TrailingBlanks >= _phraseAfter && TrailingBlanks >= _phraseFrames && (!voiceGate || !heardLoud(now - _phraseFrames, now)))
+            return Endpoint.Pause;
         return frames >= _maxFrames ? Endpoint.TooLong : Endpoint.None;
     }
+
+    private static int Frames(double seconds, double framesPerSecond) => (int)Math.Ceiling(seconds * framesPerSecond);
 }

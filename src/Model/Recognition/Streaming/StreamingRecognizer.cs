@@ -107,7 +107,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
             _search.Advance(ctc);
             int frames = _segmentEncoded.Count / _dim;
             if (_search.NBest()[0].Tokens.Length == 0) continue;
-            switch (_endpoints.Check(_segmentStart, frames, HasSpeech))
+            switch (_endpoints.Check(_segmentStart, frames, HasSpeech, HeardLoud))
             {
                 case Endpoint.Pause: FinishSegment(updates, frames); break;
                 case Endpoint.TooLong: FinishSegment(updates, SplitPoint(frames)); break;  // split where the CTC head rests
@@ -264,6 +264,9 @@ internal sealed class StreamingRecognizer : IFeatureStream
         const int stride = ConvSubsampling.Stride;
         return _voice.HasSpeech(from * stride - stride, to * stride + stride);
     }
+
+    /// <summary>Whether the voice detector heard any loud feature frame under encoder frames [from, to) (no hangover).</summary>
+    private bool HeardLoud(long from, long to) => _voice.HasLoud(from * ConvSubsampling.Stride, to * ConvSubsampling.Stride);
 
     private void ResetSegment(long nextStart)
     {
