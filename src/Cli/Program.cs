@@ -28,7 +28,7 @@ internal static class Program
         };
         var threads = new Option<int?>("--threads", "-t")
         {
-            Description = $"CPU threads libtorch computes with. Default: {Seq2Seq.Model.TorchRuntime.InferenceThreads} (half the cores, at least one) for models that decode, libtorch's own (one per core) for training.",
+            Description = $"CPU threads libtorch computes with. Default: {Seq2Seq.Model.TorchRuntime.InferenceThreads} (half the cores, at least one) once one of our models is loaded; otherwise (Whisper checkpoints, training) libtorch's own, one per core.",
             Recursive = true,
         };
         root.Options.Add(threads);

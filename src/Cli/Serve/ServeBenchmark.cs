@@ -44,8 +44,9 @@ internal sealed class ServeBenchmark(Uri server, float[] speech16k)
     public async Task<double[]> BatchCountersAsync(CancellationToken ct)
     {
         string text = await Http.GetStringAsync(new Uri(server, "metrics"), ct);
-        double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        // Summed over the series of every served model: name{model="…"} value
+        double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         return [Value("s2s_stream_encoder_batches_total"), Value("s2s_stream_encoder_requests_total"),
             Value("s2s_stream_final_batches_total"), Value("s2s_stream_finals_total")];
     }

@@ -26,8 +26,8 @@ public static class TorchRuntime
 
     private static bool _threadsChosen;
 
-    /// <summary>Intra-op CPU threads libtorch computes with (process-wide). Set it before loading a model to override
-    /// <see cref="InferenceThreads"/>, which loading applies otherwise.</summary>
+    /// <summary>Intra-op CPU threads libtorch computes with (process-wide). Set it before loading one of our models to
+    /// override <see cref="InferenceThreads"/>, which loading applies otherwise.</summary>
     public static int Threads
     {
         get => get_num_threads();
@@ -39,10 +39,11 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>The threads a loaded model computes with unless <see cref="Threads"/> was set: half the cores, at least
-    /// one. The other half runs what is not libtorch — capture, features, the searches, other streams — and small
-    /// per-token operations gain nothing from a second thread: on 2 cores one thread streams and transcribes 1.5–2×
-    /// faster than two (docs/benchmarks.md).</summary>
+    /// <summary>The threads one of our (Seq2Seq-family) models computes with once loaded, unless <see cref="Threads"/>
+    /// was set: half the cores, at least one. The other half runs what is not libtorch — capture, features, the searches,
+    /// other streams — and their small per-token operations gain nothing from a second thread: on 2 cores one thread
+    /// transcribes 1.5× faster than two (docs/benchmarks.md). Whisper checkpoints keep libtorch's default (one thread per
+    /// core): their 30 s windows' encoder pass is large enough to share.</summary>
     public static int InferenceThreads => Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>Applies <see cref="InferenceThreads"/> unless <see cref="Threads"/> was chosen.</summary>

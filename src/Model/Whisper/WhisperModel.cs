@@ -33,7 +33,6 @@ public sealed class WhisperModel : ISpeechModel
     {
         if (device == DeviceChoice.Cuda) throw new NotSupportedException("Whisper checkpoints run on the CPU in this version: use --device cpu or auto");
         NativeHeap.Configure();
-        TorchRuntime.UseInferenceThreads();
         var checkpoint = WhisperCheckpoint.Load(path);
         var network = WhisperNetwork.Load(checkpoint);
         return new WhisperModel(path, checkpoint, network, WhisperTokenizer.ForVocabulary(checkpoint.Dims.NVocab));
