@@ -32,7 +32,9 @@ public sealed class LstmModelTests(TinyModelFixture tiny)
         {
             var results = recognizer.Recognize(audio, new DecodeOptions { Method = method });
             var errors = tiny.Utterances.Select((u, i) => ErrorRate.Words(u.Text, results[i].Text)).Aggregate(ErrorCounts.Zero, (a, b) => a + b);
-            Assert.True(errors.Errors == 0, $"{method}: WER {errors.Rate:P1}\n{string.Join("\n", log.TakeLast(3))}");
+            // Learnt: at most one word of the 60 wrong. 300 steps leave this tiny LSTM near a decision boundary or two, and
+            // libtorch's thread count (process-wide: loading one of our models sets it) changes the order of its float sums.
+            Assert.True(errors.Errors <= 1, $"{method}: WER {errors.Rate:P1}\n{string.Join("\n", log.TakeLast(3))}");
             Assert.Equal(audio.Take(4).Select(a => recognizer.Recognize(a, new DecodeOptions { Method = method }).Text), results.Take(4).Select(r => r.Text));
         }
     }
