@@ -82,7 +82,7 @@ internal static class AttentionSearch
             var last = tensor(rows.Select(h => (long)(h.Tokens.Count == 0 ? SpeechModel.SosEos : h.Tokens[^1])).ToArray(), device: memory.device);
             var logProbs = decoder.Step(last, cache);                                      // (rows, V)
             int vocab = (int)logProbs.shape[1];
-            int candidates = Math.Min(vocab - 1, Math.Max(beam + 1, (int)(1.5 * beam)));
+            int candidates = Candidates(vocab, beam);
             var (topValues, topIndices) = logProbs.topk(candidates, 1);
             var values = topValues.cpu().data<float>().ToArray();
             var indices = topIndices.cpu().data<long>().ToArray();
@@ -118,7 +118,7 @@ internal static class AttentionSearch
         using var scope = NewDisposeScope();
         var input = tensor([SpeechModel.SosEos, .. previous.Select(t => (long)t)], device: memory.device).unsqueeze(0);  // (1, L+1)
         var logProbs = decoder.call(input, memory, memoryMask).log_softmax(-1)[0];                // (L+1, V)
-        int candidates = Math.Min((int)logProbs.shape[1] - 1, Math.Max(options.Beam + 1, (int)(1.5 * options.Beam)));
+        int candidates = Candidates((int)logProbs.shape[1], options.Beam);
         var (topValues, topIndices) = logProbs.topk(candidates, 1);
         var values = topValues.cpu().data<float>().ToArray();
         var indices = topIndices.cpu().data<long>().ToArray();
@@ -223,6 +223,9 @@ internal static class AttentionSearch
     }
 
     private const float EndMargin = 10f;
+
+    // Tokens each hypothesis is expanded by per step: the decoder's best 1.5 × beam (at least beam + 1), never the whole vocabulary.
+    private static int Candidates(int vocab, int beam) => Math.Min(vocab - 1, Math.Max(beam + 1, (int)(1.5 * beam)));
 
     private static float Normalized(Hypothesis h) => h.Score / (h.Tokens.Count + 1);
 }

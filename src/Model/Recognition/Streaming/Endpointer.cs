@@ -6,8 +6,8 @@ internal enum Endpoint { None, Pause, TooLong }
 /// <summary>
 /// Applies <see cref="EndpointRules"/> frame by frame to a segment that has words: a pause is enough trailing CTC blanks,
 /// or (voice gate on) speech heard before the last <see cref="EndpointRules.SilenceMilliseconds"/> and none within them;
-/// once the segment runs that long before its trailing blanks (<see cref="EndpointRules.PhraseAfterSeconds"/>) a phrase pause is enough (blanks, and the detector's silence when
-/// gated); too long is <see cref="EndpointRules.MaxSegmentSeconds"/> of encoder frames.
+/// once the segment runs <see cref="EndpointRules.PhraseAfterSeconds"/> before its trailing blanks, a phrase pause is
+/// enough (blanks, and no loud frame when gated); too long is <see cref="EndpointRules.MaxSegmentSeconds"/> of frames.
 /// </summary>
 internal sealed class Endpointer(EndpointRules rules, double framesPerSecond, bool voiceGate)
 {
