@@ -55,13 +55,18 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     }
 
     [Theory]
-    [InlineData(PartialMethod.Attention)]
-    [InlineData(PartialMethod.FullContextAttention)]
-    public async Task Stream_AttentionPartials_LastPartialReadsLikeTheFinal(PartialMethod method)
+    [InlineData(PartialMethod.Attention, 1)]
+    [InlineData(PartialMethod.Attention, 8)]
+    [InlineData(PartialMethod.FullContextAttention, 1)]
+    [InlineData(PartialMethod.FullContextAttention, 8)]
+    public async Task Stream_AttentionPartials_LastPartialReadsLikeTheFinal(PartialMethod method, int beam)
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
         // CTC weight 0: the partials come from the decoder alone, so what it reads is what the test checks.
-        var options = new StreamingOptions { ChunkFrames = 4, PartialSearch = method, Search = new() { CtcWeight = 0 }, Endpoints = new() { SilenceMilliseconds = 5000 } };
+        var options = new StreamingOptions
+        {
+            ChunkFrames = 4, PartialSearch = method, PartialBeam = beam, Search = new() { CtcWeight = 0 }, Endpoints = new() { SilenceMilliseconds = 5000 },
+        };
         int same = 0, segments = 0;
         foreach (var (path, _) in tiny.Utterances.Take(10))
         {
@@ -110,6 +115,15 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         var (bounded, whole) = (runs[0].Updates.Last(u => !u.IsFinal).Text, runs[1].Updates.Last(u => !u.IsFinal).Text);
         double boundedWer = Scoring.ErrorRate.Words(said, bounded).Rate, wholeWer = Scoring.ErrorRate.Words(said, whole).Rate;
         Assert.True(boundedWer <= 0.6 && boundedWer < wholeWer, $"last partials: bounded '{bounded}' (WER {boundedWer:P0}), whole '{whole}' (WER {wholeWer:P0}); said '{said}'");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void StreamingOptions_PartialBeamOutOfRange_IsRejectedByName(int beam)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new StreamingOptions { PartialBeam = beam }.Validated());
+        Assert.Equal(nameof(StreamingOptions.PartialBeam), error.ParamName);
     }
 
     [Fact]

@@ -148,7 +148,7 @@ internal static class CommonOptions
 
     /// <summary>The streaming options, added to a command together and read into one <see cref="StreamingOptions"/>: the
     /// <see cref="Search"/> options, --chunk-ms, --final-search, --full-context-finals, --partial-search (when the verb
-    /// shows partials), --agreement-step, the endpoint rules (--endpoint-ms, --phrase-after-s, --phrase-pause-ms,
+    /// shows partials, with --partial-window-s and --partial-beam), --agreement-step, the endpoint rules (--endpoint-ms, --phrase-after-s, --phrase-pause-ms,
     /// --max-segment-s) and --voice-gate.</summary>
     public sealed class Streaming(PartialMethod? partials = null)
     {
@@ -163,6 +163,11 @@ internal static class CommonOptions
         {
             Description = "Attention partials decode at most about this many seconds of the segment's end afresh (older words are kept from an earlier decode), so a partial's cost does not grow with the turn.",
             DefaultValueFactory = _ => new StreamingOptions().PartialWindowSeconds,
+        };
+        private readonly Option<int> _partialBeam = new("--partial-beam")
+        {
+            Description = "Hypotheses of the attention partials' search (the finals' is 8): 1 is greedy, cheapest, but words only a beam gets right wait for the final.",
+            DefaultValueFactory = _ => new StreamingOptions().PartialBeam,
         };
         private readonly Option<double> _step = new("--agreement-step")
         {
@@ -205,6 +210,7 @@ internal static class CommonOptions
             {
                 command.Options.Add(_partial);
                 command.Options.Add(_window);
+                command.Options.Add(_partialBeam);
             }
             command.Options.Add(_step);
             command.Options.Add(_endpoint);
@@ -223,6 +229,7 @@ internal static class CommonOptions
             PartialSearch = _partial is null ? new StreamingOptions().PartialSearch : parse.GetValue(_partial), VoiceGate = parse.GetValue(_gate),
             AgreementStepSeconds = parse.GetValue(_step),
             PartialWindowSeconds = _partial is null ? new StreamingOptions().PartialWindowSeconds : parse.GetValue(_window),
+            PartialBeam = _partial is null ? new StreamingOptions().PartialBeam : parse.GetValue(_partialBeam),
             Endpoints = new EndpointRules
             {
                 SilenceMilliseconds = parse.GetValue(_endpoint), PhraseAfterSeconds = parse.GetValue(_phraseAfter),

@@ -38,6 +38,12 @@ public sealed record StreamingOptions
     /// costs what one of a 3 s turn does. Finals still decode the whole segment. Default: 4.</summary>
     public double PartialWindowSeconds { get; init; } = 4.0;
 
+    /// <summary>Hypotheses of the attention partials' joint search (with the finals' CTC, language-model and lexicon
+    /// weights): 8, the finals' beam, so that a word the final will read is in the partials as soon as the audio heard
+    /// so far shows it; 1: greedy, each partial starting from the last (<see cref="PartialMethod"/>), the cheapest, but
+    /// words that only the beam gets right wait for the final. Default: 8.</summary>
+    public int PartialBeam { get; init; } = 8;
+
     /// <summary>Whisper-architecture models: seconds of new audio between LocalAgreement steps (each transcribes the
     /// buffer again; partials come once per step). Default: 1.</summary>
     public double AgreementStepSeconds { get; init; } = 1.0;
@@ -63,6 +69,7 @@ public sealed record StreamingOptions
         if (!Enum.IsDefined(PartialSearch)) throw new ArgumentOutOfRangeException(nameof(PartialSearch), PartialSearch, "must be CtcBeam, Attention or FullContextAttention");
         Endpoints.Validated();
         if (PartialWindowSeconds is < 1 or > 600 || double.IsNaN(PartialWindowSeconds)) throw new ArgumentOutOfRangeException(nameof(PartialWindowSeconds), PartialWindowSeconds, "must be 1–600");
+        if (PartialBeam is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(PartialBeam), PartialBeam, "must be 1–64");
         if (AgreementStepSeconds is < 0.1 or > 10) throw new ArgumentOutOfRangeException(nameof(AgreementStepSeconds), AgreementStepSeconds, "must be 0.1–10");
         return this;
     }

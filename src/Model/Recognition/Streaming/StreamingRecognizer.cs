@@ -52,7 +52,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
         _encoder = new StreamingEncoder(model, options.ChunkFrames, options.LeftChunks, device, batcher);
         _search = new CtcPrefixBeam(options.Search.Beam);
         _finalSearch = options.Search;
-        _partialSearch = options.Search with { Method = DecodingMethod.JointBeam, BeamSize = 1 };
+        _partialSearch = options.Search with { Method = DecodingMethod.JointBeam, BeamSize = options.PartialBeam };
         (_dim, _vocab) = (model.Config.ModelDim, model.Config.VocabSize);
         _endpoints = new Endpointer(options.Endpoints, model.Config.EncoderFramesPerSecond, options.VoiceGate);
     }
@@ -134,11 +134,12 @@ internal sealed class StreamingRecognizer : IFeatureStream
         return updates;
     }
 
-    /// <summary>The segment so far decoded by the joint search with one hypothesis (CTC prefix scores keep the decoder
-    /// from running on past the audio heard so far), over the chunked encoder output (1, n, D) or over the segment's
-    /// features encoded again without the chunk mask — bounded: only the stretch since <see cref="_partialFrom"/> is
-    /// decoded afresh; once it is longer than <see cref="StreamingOptions.PartialWindowSeconds"/>, its part up to the
-    /// longest pause in its older half is decoded once more and kept as the head.</summary>
+    /// <summary>The segment so far decoded by the joint search with <see cref="StreamingOptions.PartialBeam"/>
+    /// hypotheses (CTC prefix scores keep the decoder from running on past the audio heard so far), over the chunked
+    /// encoder output (1, n, D) or over the segment's features encoded again without the chunk mask — bounded: only the
+    /// stretch since <see cref="_partialFrom"/> is decoded afresh; once it is longer than
+    /// <see cref="StreamingOptions.PartialWindowSeconds"/>, its part up to the longest pause in its older half is decoded
+    /// once more and kept as the head.</summary>
     private string AttentionPartial()
     {
         bool full = _options.PartialSearch == PartialMethod.FullContextAttention;
@@ -159,8 +160,8 @@ internal sealed class StreamingRecognizer : IFeatureStream
 
     private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : a + " " + b;
 
-    /// <summary>Segment frames [from, to) decoded as a segment of their own by the partials' search (greedy, starting from
-    /// <paramref name="previous"/>, an earlier reading: the same tokens, fewer decoder steps).</summary>
+    /// <summary>Segment frames [from, to) decoded as a segment of their own by the partials' search (when greedy, starting
+    /// from <paramref name="previous"/>, an earlier reading: the same tokens, fewer decoder steps).</summary>
     private List<int> DecodeRange(int from, int to, bool fullContext, List<int> previous)
     {
         int n = to - from;
