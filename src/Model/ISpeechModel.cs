@@ -19,6 +19,11 @@ public interface ISpeechModel : IDisposable
     /// <summary>Decodes utterances of 16 kHz mono samples as one batch where the family can.</summary>
     IReadOnlyList<Transcript> Transcribe(IReadOnlyList<float[]> utterances, DecodeOptions? options = null);
 
+    /// <summary>Forced alignment: the words of a known transcript of 16 kHz mono samples with their times (as
+    /// <see cref="Transcribe(ReadOnlySpan{float}, DecodeOptions?)"/> times its own words), or null when the text does not
+    /// fit the audio (more tokens than the model's frames can hold; Whisper: audio over one 30 s window).</summary>
+    Transcript? Align(ReadOnlySpan<float> samples, string text);
+
     /// <summary>Starts recognising one live stream; streams of one model share it.</summary>
     IRecognitionStream CreateStream(StreamingOptions? options = null);
 }

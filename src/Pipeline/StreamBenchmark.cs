@@ -3,12 +3,13 @@ using Seq2Seq.Audio;
 using Seq2Seq.Model;
 using Seq2Seq.Model.Decoding;
 using Seq2Seq.Model.Scoring;
+using Seq2Seq.Model.Text;
 
 namespace Seq2Seq.Pipeline;
 
 /// <summary>Figures of <see cref="StreamBenchmark"/>: latencies in seconds.</summary>
-/// <param name="PartialLatencies">Per offline word: its end → the first update holding it in place (every earlier word right too).</param>
-/// <param name="ContainedLatencies">Per offline word: its end → the first update containing it (aligned to it by minimum edits,
+/// <param name="PartialLatencies">Per spoken word: its end → the first update holding it in place (every earlier word right too).</param>
+/// <param name="ContainedLatencies">Per spoken word: its end → the first update containing it (aligned to it by minimum edits,
 /// earlier words may be wrong).</param>
 /// <param name="Buckets">The same latencies by utterance length (<see cref="LengthBucket.Bounds"/>).</param>
 /// <param name="PeakRssBytes">The process's peak resident memory when the run ended (Linux VmHWM).</param>
@@ -36,9 +37,10 @@ public sealed record LengthBucket(string Name, double From, double To, int Files
 }
 
 /// <summary>
-/// Streams files through the pipeline at real-time pace and measures: partial latency (end of a word in the audio,
-/// from the offline decode's word times → first update whose text has that word in place, and → first update that
-/// contains it, aligned by minimum edits to the words heard so far), final latency (end of a
+/// Streams files through the pipeline at real-time pace and measures: partial latency (end of a spoken word → first
+/// update whose text has that word in place, and → first update that contains it, aligned by minimum edits to the words
+/// heard so far; the words and their ends are the reference's, aligned to the audio by <see cref="ISpeechModel.Align"/>,
+/// or, without a reference or where it does not fit, the offline decode's), final latency (end of a
 /// segment's speech → its final), streaming real-time factor (a second, unpaced pass), and WER of streaming and of
 /// offline decoding against the references (or, without one, streaming against offline). Audio is paced in capture
 /// blocks of <c>captureMilliseconds</c> (default: the microphone's, <see cref="MicrophoneOptions.DefaultChunkMilliseconds"/>).
@@ -60,6 +62,9 @@ public static class StreamBenchmark
             var samples = await FileAudioSource.ReadModelRateAsync(path, ct);
             audioSeconds += samples.Length / 16000.0;
             var offline = model.Transcribe(samples, new DecodeOptions { WordTimestamps = true });   // word times: every family
+            // Where a word ends: the reference's words aligned to the audio where there is one (the spoken words, however
+            // the model reads them), else the offline decode's.
+            var spoken = (reference is null ? null : model.Align(samples, reference)) ?? offline;
 
             // Real-time pass: arrival times are audio times, since the source delivers audio as a microphone would.
             var clock = Stopwatch.StartNew();
@@ -75,13 +80,13 @@ public static class StreamBenchmark
 
             var finals = arrivals.Where(a => a.Update.IsFinal).ToList();
             var fileFinals = finals.Select(f => f.At - f.Update.End.TotalSeconds).ToList();
-            var fileContained = ContainedLatencies(offline, arrivals).ToList();
+            var fileContained = ContainedLatencies(spoken, arrivals).ToList();
             byFile.Add((samples.Length / 16000.0, fileContained, fileFinals));
             final.AddRange(fileFinals);
             string streamed = string.Join(' ', finals.Select(f => f.Update.Text));
             streamingErrors += ErrorRate.Words(reference ?? offline.Text, streamed);
             if (reference is not null) offlineErrors += ErrorRate.Words(reference, offline.Text);
-            partial.AddRange(WordLatencies(offline, arrivals));
+            partial.AddRange(WordLatencies(spoken, arrivals));
             contained.AddRange(fileContained);
             progress?.Report(++done);
         }
@@ -93,40 +98,46 @@ public static class StreamBenchmark
             buckets, self.PeakWorkingSet64);
     }
 
-    /// <summary>For each offline word: first arrival whose running text (earlier finals + this update) has it in place.</summary>
-    internal static IEnumerable<double> WordLatencies(Transcript offline, List<(double At, TranscriptUpdate Update)> arrivals)
+    /// <summary>For each spoken word: first arrival whose running text (earlier finals + this update) has it in place.</summary>
+    internal static IEnumerable<double> WordLatencies(Transcript spoken, List<(double At, TranscriptUpdate Update)> arrivals)
     {
-        var words = offline.Words;
+        var words = spoken.Words;
+        var said = words.Select(w => Normalized(w.Text)).ToList();
         var committed = new List<string>();
         int next = 0;
         foreach (var (at, u) in arrivals)
         {
-            var running = committed.Concat(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
-            while (next < words.Count && next < running.Count && running.Take(next + 1).SequenceEqual(words.Take(next + 1).Select(w => w.Text)))
+            var running = committed.Concat(Split(u.Text)).ToList();
+            while (next < words.Count && next < running.Count && running.Take(next + 1).SequenceEqual(said.Take(next + 1)))
             {
                 yield return at - words[next].End.TotalSeconds;
                 next++;
             }
-            if (u.IsFinal) committed.AddRange(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            if (u.IsFinal) committed.AddRange(Split(u.Text));
         }
     }
 
-    /// <summary>For each offline word: first arrival whose running text, aligned by minimum edits to the offline words
+    /// <summary>For each spoken word: first arrival whose running text, aligned by minimum edits to the spoken words
     /// begun by then, pairs it with an equal word (earlier words may still be wrong).</summary>
-    internal static IEnumerable<double> ContainedLatencies(Transcript offline, List<(double At, TranscriptUpdate Update)> arrivals)
+    internal static IEnumerable<double> ContainedLatencies(Transcript spoken, List<(double At, TranscriptUpdate Update)> arrivals)
     {
-        var words = offline.Words;
+        var words = spoken.Words;
         var first = new double?[words.Count];
         var committed = new List<string>();
         foreach (var (at, u) in arrivals)
         {
-            var running = committed.Concat(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
-            var heard = words.TakeWhile(w => w.Start.TotalSeconds < at).Select(w => w.Text).ToList();
+            var running = committed.Concat(Split(u.Text)).ToList();
+            var heard = words.TakeWhile(w => w.Start.TotalSeconds < at).Select(w => Normalized(w.Text)).ToList();
             var matched = ErrorRate.Matched(heard, running);
             for (int i = 0; i < matched.Length; i++)
                 if (matched[i] && first[i] is null) first[i] = at - words[i].End.TotalSeconds;
-            if (u.IsFinal) committed.AddRange(u.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            if (u.IsFinal) committed.AddRange(Split(u.Text));
         }
         return first.OfType<double>();
     }
+
+    /// <summary>Words compare as WER compares them: normalised (case, punctuation, numbers spelled).</summary>
+    private static string Normalized(string word) => TextNormalizer.Normalize(word);
+
+    private static string[] Split(string text) => TextNormalizer.Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -35,6 +35,22 @@ public sealed class TrainedModelTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public async Task Align_TheDecodedText_TimesItsWordsAsTheDecodeDoes()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        var audio = await AllAudio();
+        for (int i = 0; i < audio.Count; i++)
+        {
+            var decoded = recognizer.Recognize(audio[i]);
+            var aligned = recognizer.Align(audio[i], tiny.Utterances[i].Text);
+            Assert.NotNull(aligned);
+            Assert.Equal(decoded.Words.Select(w => (w.Text, w.Start, w.End)), aligned.Words.Select(w => (w.Text, w.Start, w.End)));
+        }
+        // More tokens than the audio has encoder frames: no alignment, not a forced one.
+        Assert.Null(recognizer.Align(audio[0], string.Join(' ', Enumerable.Repeat(tiny.Utterances[0].Text, 200))));
+    }
+
+    [Fact]
     public async Task Decode_BatchedEqualsOneByOne()
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);

@@ -115,6 +115,24 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
         }
     }
 
+    /// <summary>The normalised text's tokens aligned to the CTC head's scores (Viterbi), timed as <see cref="Build"/>
+    /// times a decode's tokens; token log-probabilities are those of the alignment's frames.</summary>
+    public Transcript? Align(ReadOnlySpan<float> samples, string text)
+    {
+        var tokens = Tokenizer.Encode(TextNormalizer.Normalize(text)).ToList();
+        var features = Featurize(samples.ToArray());
+        CtcScores ctc;
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            ctc = Search.Encode(_model, _device, [(features.Data, features.Frames)]).Ctc[0];
+        }
+        if (tokens.Count == 0) return Transcript.Empty;
+        var spans = CtcAlignment.Align(ctc, tokens);
+        return spans is null ? null : Build(tokens, [.. tokens.Select((id, k) => Enumerable.Range(spans[k].Start, spans[k].End - spans[k].Start + 1).Max(t => ctc[t, id]))], ctc);
+    }
+
     internal FeatureChunk Featurize(float[] samples)
     {
         var f = new LogMelSpectrogram(Config.Features).Compute(samples);

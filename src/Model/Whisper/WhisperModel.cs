@@ -85,6 +85,29 @@ public sealed class WhisperModel : ISpeechModel
         return new Transcript(t.Text.Trim(), [], words, confidence);
     }
 
+    /// <summary>The text's tokens timed in one 30 s window as <c>transcribe(word_timestamps=True)</c> times a segment's
+    /// (cross-attention alignment and OpenAI's adjustments); a multilingual model detects the language first.</summary>
+    public Transcript? Align(ReadOnlySpan<float> samples, string text)
+    {
+        if (samples.Length > Seq2Seq.Features.WhisperLogMel.WindowSamples) return null;
+        var tokens = Tokenizer.Encode(" " + text.Trim());
+        var mel = Seq2Seq.Features.WhisperLogMel.Compute(samples, _network.Dims.NMels, Seq2Seq.Features.WhisperLogMel.WindowSamples);
+        int frames = mel.Frames - Seq2Seq.Features.WhisperLogMel.WindowFrames;
+        var draft = new WhisperWordTimestamps.Draft(0, frames / 100.0, tokens);
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            var window = tensor(Seq2Seq.Features.WhisperLogMel.Window(mel, 0, frames), [1, mel.Bins, Seq2Seq.Features.WhisperLogMel.WindowFrames]);
+            string language = Tokenizer.Multilingual ? WhisperDecoding.DetectLanguage(_network, Tokenizer, _network.Encoder.call(window)).MaxBy(l => l.Probability).Code : "en";
+            int[] sot = Tokenizer.Multilingual ? [Tokenizer.StartOfTranscript, Tokenizer.LanguageToken(language)!.Value, Tokenizer.Transcribe] : [Tokenizer.StartOfTranscript];
+            WhisperWordTimestamps.AddWordTimestamps([draft], 0, _network, Tokenizer, sot, window, frames, Tokenizer.Multilingual ? language : null, 0);
+        }
+        var words = draft.Words.Where(w => w.Word.Trim().Length > 0)
+            .Select(w => new WordInfo(w.Word.Trim(), TimeSpan.FromSeconds(w.Start), TimeSpan.FromSeconds(w.End), (float)w.Probability)).ToList();
+        return new Transcript(Tokenizer.Decode(tokens).Trim(), [], words, words.Count == 0 ? 1f : words.Average(w => w.Confidence));
+    }
+
     /// <inheritdoc />
     public IReadOnlyList<Transcript> Transcribe(IReadOnlyList<float[]> utterances, DecodeOptions? options = null) =>
         utterances.Select(u => Transcribe(u, options)).ToList();

@@ -29,6 +29,22 @@ public sealed class WhisperTranscribeTests
         Check(model, file, "jfk", JsonDocument.Parse(File.ReadAllText(WhisperKit.Path("refs", model, "jfk.json"))).RootElement
             .GetProperty("transcribe").GetProperty("greedy_word_timestamps"), "greedy_word_timestamps");
 
+    [Theory]
+    [InlineData("tiny-random-en", "tiny-random-en.pt")]
+    [InlineData("tiny-random-multi-v3", "hf")]
+    public async Task Align_KnownText_TimesItsWordsInOrderWithinTheAudio(string model, string file)
+    {
+        using var whisper = WhisperModel.Load(WhisperKit.Path("models", model, file));
+        var audio = await WhisperKit.AudioAsync("jfk");
+        const string text = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
+        var aligned = whisper.Align(audio, text);
+        Assert.NotNull(aligned);
+        Assert.Equal(text.Split(' '), aligned.Words.Select(w => w.Text));                 // punctuation stays with its word, as OpenAI's
+        Assert.All(aligned.Words.Zip(aligned.Words.Skip(1)), p => Assert.True(p.First.Start <= p.First.End && p.First.End <= p.Second.Start));
+        Assert.InRange(aligned.Words[^1].End.TotalSeconds, 0, audio.Length / 16000.0 + 0.02);
+        Assert.Null(whisper.Align(await WhisperKit.AudioAsync("long_concat"), text));     // 42.6 s: more than one window
+    }
+
     private static async Task Check(string model, string file, string clip, JsonElement golden, string run)
     {
         var checkpoint = WhisperCheckpoint.Load(WhisperKit.Path("models", model, file));
