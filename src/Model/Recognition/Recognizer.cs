@@ -120,6 +120,7 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
     public Transcript? Align(ReadOnlySpan<float> samples, string text)
     {
         var tokens = Tokenizer.Encode(TextNormalizer.Normalize(text)).ToList();
+        if (tokens.Count == 0) return Transcript.Empty;
         var features = Featurize(samples.ToArray());
         CtcScores ctc;
         lock (_gate)
@@ -128,7 +129,6 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
             using var inference = inference_mode();
             ctc = Search.Encode(_model, _device, [(features.Data, features.Frames)]).Ctc[0];
         }
-        if (tokens.Count == 0) return Transcript.Empty;
         var spans = CtcAlignment.Align(ctc, tokens);
         return spans is null ? null : Build(tokens, [.. tokens.Select((id, k) => Enumerable.Range(spans[k].Start, spans[k].End - spans[k].Start + 1).Max(t => ctc[t, id]))], ctc);
     }
