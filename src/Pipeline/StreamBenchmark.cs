@@ -102,7 +102,7 @@ public static class StreamBenchmark
     internal static IEnumerable<double> WordLatencies(Transcript spoken, List<(double At, TranscriptUpdate Update)> arrivals)
     {
         var words = spoken.Words;
-        var said = words.Select(w => Normalized(w.Text)).ToList();
+        var said = words.Select(w => TextNormalizer.Normalize(w.Text)).ToList();
         var committed = new List<string>();
         int next = 0;
         foreach (var (at, u) in arrivals)
@@ -127,7 +127,7 @@ public static class StreamBenchmark
         foreach (var (at, u) in arrivals)
         {
             var running = committed.Concat(Split(u.Text)).ToList();
-            var heard = words.TakeWhile(w => w.Start.TotalSeconds < at).Select(w => Normalized(w.Text)).ToList();
+            var heard = words.TakeWhile(w => w.Start.TotalSeconds < at).Select(w => TextNormalizer.Normalize(w.Text)).ToList();
             var matched = ErrorRate.Matched(heard, running);
             for (int i = 0; i < matched.Length; i++)
                 if (matched[i] && first[i] is null) first[i] = at - words[i].End.TotalSeconds;
@@ -136,8 +136,6 @@ public static class StreamBenchmark
         return first.OfType<double>();
     }
 
-    /// <summary>Words compare as WER compares them: normalised (case, punctuation, numbers spelled).</summary>
-    private static string Normalized(string word) => TextNormalizer.Normalize(word);
-
+    /// <summary>An update's words, normalised as WER compares them (case, punctuation, numbers spelled).</summary>
     private static string[] Split(string text) => TextNormalizer.Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -130,7 +130,7 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
             ctc = Search.Encode(_model, _device, [(features.Data, features.Frames)]).Ctc[0];
         }
         var spans = CtcAlignment.Align(ctc, tokens);
-        return spans is null ? null : Build(tokens, [.. tokens.Select((id, k) => Enumerable.Range(spans[k].Start, spans[k].End - spans[k].Start + 1).Max(t => ctc[t, id]))], ctc);
+        return spans is null ? null : Build(tokens, [.. tokens.Select((id, k) => Enumerable.Range(spans[k].Start, spans[k].End - spans[k].Start + 1).Max(t => ctc[t, id]))], ctc, spans: spans);
     }
 
     internal FeatureChunk Featurize(float[] samples)
@@ -147,13 +147,14 @@ internal sealed class Recognizer : ISpeechModel, IStreamBatching
         return results.Select((r, i) => Build(r.Tokens, r.LogProbs, ctc[i])).ToArray();
     }
 
-    /// <summary>A transcript with word times from the CTC alignment, shifted by <paramref name="offset"/>.</summary>
-    internal Transcript Build(List<int> tokens, List<float> logProbs, CtcScores ctc, TimeSpan offset = default)
+    /// <summary>A transcript with word times from the CTC alignment (<paramref name="spans"/> when the caller has it),
+    /// shifted by <paramref name="offset"/>.</summary>
+    internal Transcript Build(List<int> tokens, List<float> logProbs, CtcScores ctc, TimeSpan offset = default, (int Start, int End)[]? spans = null)
     {
         string text = Tokenizer.Decode(tokens);
         if (text.Length == 0) return Transcript.Empty;
         double frameSeconds = 1 / Config.EncoderFramesPerSecond;
-        var spans = CtcAlignment.Align(ctc, tokens)
+        spans ??= CtcAlignment.Align(ctc, tokens)
             ?? tokens.Select((_, k) => (Start: k * ctc.Frames / tokens.Count, End: (k + 1) * ctc.Frames / tokens.Count - 1)).ToArray();
         var infos = tokens.Select((id, k) => new TokenInfo(id, offset + TimeSpan.FromSeconds(spans[k].Start * frameSeconds),
             offset + TimeSpan.FromSeconds((spans[k].End + 1) * frameSeconds), logProbs[k])).ToList();

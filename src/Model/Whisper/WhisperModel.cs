@@ -1,3 +1,4 @@
+using Seq2Seq.Features;
 using Seq2Seq.Model.Decoding;
 using static TorchSharp.torch;
 
@@ -89,16 +90,16 @@ public sealed class WhisperModel : ISpeechModel
     /// (cross-attention alignment and OpenAI's adjustments); a multilingual model detects the language first.</summary>
     public Transcript? Align(ReadOnlySpan<float> samples, string text)
     {
-        if (samples.Length > Seq2Seq.Features.WhisperLogMel.WindowSamples) return null;
+        if (samples.Length > WhisperLogMel.WindowSamples) return null;
         var tokens = Tokenizer.Encode(" " + text.Trim());
-        var mel = Seq2Seq.Features.WhisperLogMel.Compute(samples, _network.Dims.NMels, Seq2Seq.Features.WhisperLogMel.WindowSamples);
-        int frames = mel.Frames - Seq2Seq.Features.WhisperLogMel.WindowFrames;
+        var mel = WhisperLogMel.Compute(samples, _network.Dims.NMels, WhisperLogMel.WindowSamples);
+        int frames = mel.Frames - WhisperLogMel.WindowFrames;
         var draft = new WhisperWordTimestamps.Draft(0, frames / 100.0, tokens);
         lock (_gate)
         {
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
-            var window = tensor(Seq2Seq.Features.WhisperLogMel.Window(mel, 0, frames), [1, mel.Bins, Seq2Seq.Features.WhisperLogMel.WindowFrames]);
+            var window = tensor(WhisperLogMel.Window(mel, 0, frames), [1, mel.Bins, WhisperLogMel.WindowFrames]);
             string language = Tokenizer.Multilingual ? WhisperDecoding.DetectLanguage(_network, Tokenizer, _network.Encoder.call(window)).MaxBy(l => l.Probability).Code : "en";
             int[] sot = Tokenizer.Multilingual ? [Tokenizer.StartOfTranscript, Tokenizer.LanguageToken(language)!.Value, Tokenizer.Transcribe] : [Tokenizer.StartOfTranscript];
             WhisperWordTimestamps.AddWordTimestamps([draft], 0, _network, Tokenizer, sot, window, frames, Tokenizer.Multilingual ? language : null, 0);
