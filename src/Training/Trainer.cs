@@ -25,6 +25,7 @@ public sealed class Trainer
     private Trainer(string runDirectory, TrainOptions options, ITrainingMonitor monitor, DeviceChoice device)
     {
         (_run, _options, _monitor, _device) = (runDirectory, options, monitor, TorchRuntime.Resolve(device));
+        NativeHeap.PreferThroughput();                // a step reuses the last one's pages
         Directory.CreateDirectory(runDirectory);
         _log = new StreamWriter(Path.Combine(runDirectory, "train.log"), append: true) { AutoFlush = true };
     }

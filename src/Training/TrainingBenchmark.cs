@@ -16,6 +16,7 @@ public static class TrainingBenchmark
 {
     public static TrainingSpeed Run(ModelConfig config, int batch = 16, int frames = 400, int tokens = 40, int steps = 20, int warmup = 3)
     {
+        NativeHeap.PreferThroughput();                // as the trainer does
         random.manual_seed(1);
         using var model = new SpeechModel(config.Validated());
         model.train();

@@ -12,7 +12,7 @@ namespace Seq2Seq.Model;
 /// </summary>
 public static class NativeHeap
 {
-    private const int ArenaMax = -8, MmapThreshold = -3;   // M_ARENA_MAX, M_MMAP_THRESHOLD in glibc's malloc.h
+    private const int ArenaMax = -8, MmapThreshold = -3, TrimThreshold = -1;   // M_ARENA_MAX, M_MMAP_THRESHOLD, M_TRIM_THRESHOLD in glibc's malloc.h
     private static int _configured;
 
     /// <summary>Arenas glibc may create: <c>MALLOC_ARENA_MAX</c> when set, else this. Default: 2.</summary>
@@ -32,6 +32,22 @@ public static class NativeHeap
         {
             if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null) mallopt(MmapThreshold, DefaultMmapThreshold);
             if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null) mallopt(ArenaMax, DefaultArenas);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
+    /// <summary>For batch work that owns the process (training): blocks up to 32 MiB (glibc's largest threshold) come
+    /// from the heap, and up to 1 GiB of freed pages stay mapped, so a step reuses the pages the last one freed instead of
+    /// mapping them and faulting them in again, page by page. Each unless the environment sets it. Resident memory then
+    /// stays near the peak step's.</summary>
+    public static void PreferThroughput()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        Configure();
+        try
+        {
+            if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null) mallopt(MmapThreshold, 32 << 20);
+            if (Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is null) mallopt(TrimThreshold, 1 << 30);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
