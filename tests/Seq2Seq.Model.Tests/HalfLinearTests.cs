@@ -32,6 +32,32 @@ public sealed class HalfLinearTests
         Assert.Equal(0, (HalfLinear.Forward(x, w, null) + b.to(ScalarType.Float32) - actual).abs().max().item<float>(), 5);
     }
 
+    // The float32 kernel: odd row counts (the last row pairs with itself), k and n tails; batched leading dimensions;
+    // more rows than it takes, and autograd on, go to libtorch.
+    [Theory]
+    [InlineData(1, 13, 37)]
+    [InlineData(3, 1027, 256)]
+    [InlineData(8, 258, 255)]
+    [InlineData(7, 51865, 385)]
+    [InlineData(20, 100, 64)]
+    public void Float32KernelEqualsLibtorchsLinear(int m, int n, int k)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(7);
+        var layer = nn.Linear(k, n);
+        var x = randn([1, m, k]);
+        using (inference_mode())
+        {
+            var expected = nn.functional.linear(x.to(ScalarType.Float64), layer.weight!.to(ScalarType.Float64), layer.bias!.to(ScalarType.Float64));
+            var actual = HalfLinear.Linear(layer, x);
+            Assert.Equal(new long[] { 1, m, n }, actual.shape);
+            double error = (actual.to(ScalarType.Float64) - expected).abs().max().item<double>();
+            Assert.True(error < 1e-5, $"largest difference {error}");
+        }
+        var trained = HalfLinear.Linear(layer, x);                                  // autograd on: libtorch's, with a graph
+        Assert.True(trained.requires_grad);
+    }
+
     [Fact]
     public void KeepsOnlyExactWeightsInFloat16()
     {

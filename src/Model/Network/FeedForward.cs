@@ -18,5 +18,5 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
     }
 
     // x: (B, T, D) -> (B, T, D)
-    public override Tensor forward(Tensor x) => down.call(dropout.call(nn.functional.relu(up.call(x))));
+    public override Tensor forward(Tensor x) => HalfLinear.Linear(down, dropout.call(nn.functional.relu(HalfLinear.Linear(up, x))));
 }

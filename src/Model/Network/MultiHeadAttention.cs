@@ -31,17 +31,17 @@ internal sealed class MultiHeadAttention : nn.Module<Tensor, Tensor, Tensor?, Te
     }
 
     /// <summary>Keys and values of <paramref name="memory"/> (B, S, D), each as (B, H, S, D/H).</summary>
-    public (Tensor K, Tensor V) Project(Tensor memory) => (Split(key.call(memory)), Split(value.call(memory)));
+    public (Tensor K, Tensor V) Project(Tensor memory) => (Split(HalfLinear.Linear(key, memory)), Split(HalfLinear.Linear(value, memory)));
 
     /// <summary>Attention of queries from x (B, T, D) over projected k, v (B, H, S, D/H) -> (B, T, D).</summary>
     public Tensor Attend(Tensor x, Tensor k, Tensor v, Tensor? mask)
     {
-        var q = Split(query.call(x));
+        var q = Split(HalfLinear.Linear(query, x));
         var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(_headDim); // (B, H, T, S)
         if (mask is not null) scores = scores + mask;
         var context = scores.softmax(-1).matmul(v);                         // (B, H, T, D/H)
         long b = x.shape[0], t = x.shape[1];
-        return output.call(context.transpose(1, 2).reshape(b, t, _heads * _headDim));
+        return HalfLinear.Linear(output, context.transpose(1, 2).reshape(b, t, _heads * _headDim));
     }
 
     private Tensor Split(Tensor x) => x.view(x.shape[0], x.shape[1], _heads, _headDim).transpose(1, 2);

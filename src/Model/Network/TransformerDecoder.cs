@@ -55,7 +55,7 @@ internal sealed class TransformerDecoder : SpeechDecoder
             cache.Extend(i, k, v);
         }
         cache.Length++;
-        return output.call(norm.call(x)).squeeze(1).log_softmax(-1);
+        return HalfLinear.Linear(output, norm.call(x)).squeeze(1).log_softmax(-1);
     }
 
     /// <summary>Feeds <paramref name="tokens"/> (B, n) into the cache in one pass (causal among themselves).</summary>

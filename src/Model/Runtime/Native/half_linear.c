@@ -5,7 +5,10 @@
  *
  * s2s_half_linear computes output rows [n0, n1) of y (m × n) from x (m × k, float32), w (n × k, float16) and b (n,
  * float16, or NULL), all contiguous, so that callers can split n across threads. AVX2 + F16C + FMA when the CPU has
- * them, portable C otherwise. */
+ * them, portable C otherwise.
+ *
+ * s2s_linear is the same product with float32 weights, for a few rows (a beam's decoder step): libtorch's GEMM packs
+ * the whole weight matrix for every call, which for 8 rows costs more than the multiply-adds; this reads it once. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +32,15 @@ static void portable(const float *x, const uint16_t *w, const uint16_t *b, float
             float sum = 0;
             for (int t = 0; t < k; t++) sum += x[(size_t)i * k + t] * half_to_float(w[(size_t)j * k + t]);
             y[(size_t)i * n + j] = sum + (b ? half_to_float(b[j]) : 0);
+        }
+}
+
+static void portable32(const float *x, const float *w, const float *b, float *y, int m, int n, int k, int n0, int n1) {
+    for (int j = n0; j < n1; j++)
+        for (int i = 0; i < m; i++) {
+            float sum = 0;
+            for (int t = 0; t < k; t++) sum += x[(size_t)i * k + t] * w[(size_t)j * k + t];
+            y[(size_t)i * n + j] = sum + (b ? b[j] : 0);
         }
 }
 
@@ -68,6 +80,30 @@ static void avx2(const float *x, const uint16_t *w, const uint16_t *b, float *y,
     if (j < n1) portable(x, w, b, y, m, n, k, j, n1);
 }
 
+/* As avx2() above, with float32 weight rows. */
+__attribute__((target("avx2,fma")))
+static void avx2_32(const float *x, const float *w, const float *b, float *y, int m, int n, int k, int n0, int n1) {
+    int k8 = k & ~7, j = n0;
+    for (; j + 4 <= n1; j += 4) {
+        const float *w0 = w + (size_t)j * k, *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
+        for (int i = 0; i < m; i++) {
+            const float *xi = x + (size_t)i * k;
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            for (int t = 0; t < k8; t += 8) {
+                __m256 xv = _mm256_loadu_ps(xi + t);
+                a0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w0 + t), a0);
+                a1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w1 + t), a1);
+                a2 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w2 + t), a2);
+                a3 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w3 + t), a3);
+            }
+            float s[4] = {horizontal_sum(a0), horizontal_sum(a1), horizontal_sum(a2), horizontal_sum(a3)};
+            for (int t = k8; t < k; t++) s[0] += xi[t] * w0[t], s[1] += xi[t] * w1[t], s[2] += xi[t] * w2[t], s[3] += xi[t] * w3[t];
+            for (int r = 0; r < 4; r++) y[(size_t)i * n + j + r] = s[r] + (b ? b[j + r] : 0);
+        }
+    }
+    if (j < n1) portable32(x, w, b, y, m, n, k, j, n1);
+}
+
 /* 1 when the CPU runs the vector path, 0 when the portable one. */
 int s2s_half_linear_vectorised(void) {
     __builtin_cpu_init();
@@ -76,10 +112,17 @@ int s2s_half_linear_vectorised(void) {
 #else
 int s2s_half_linear_vectorised(void) { return 0; }
 #define avx2 portable
+#define avx2_32 portable32
 #endif
 
 void s2s_half_linear(const float *x, const uint16_t *w, const uint16_t *b, float *y, int m, int n, int k, int n0, int n1) {
     static int vectorised = -1;
     if (vectorised < 0) vectorised = s2s_half_linear_vectorised();
     (vectorised ? avx2 : portable)(x, w, b, y, m, n, k, n0, n1);
+}
+
+void s2s_linear(const float *x, const float *w, const float *b, float *y, int m, int n, int k, int n0, int n1) {
+    static int vectorised = -1;
+    if (vectorised < 0) vectorised = s2s_half_linear_vectorised();
+    (vectorised ? avx2_32 : portable32)(x, w, b, y, m, n, k, n0, n1);
 }
