@@ -28,6 +28,7 @@ public sealed class DecoderStateTests
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         var memory = randn(2, 300, 32);                                     // two utterances, as a batched search
+        using (NewDisposeScope()) Sinusoids.Encode(0, 1, 32, CPU);          // the position table: built once per process
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         long atStep20 = 0, atStep200 = 0;
         DecoderState started;
