@@ -54,6 +54,47 @@ public sealed class StreamingEncoderTests
         Assert.True(worst < 1e-4, $"max difference {worst}");
     }
 
+    [Theory]
+    [InlineData(8, 2, 150)]
+    [InlineData(4, 0, 61)]
+    public void Peek_BetweenChunks_EqualsTheStreamEndingThere_AndChangesNothing(int chunk, int leftChunks, int frames)
+    {
+        using var model = SmallModel();
+        var rng = new Random(frames);
+        var features = Enumerable.Range(0, frames * 80).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] Whole(int n)
+        {
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            return model.Encoder.Encode(tensor(features.AsSpan(0, n * 80).ToArray(), [1, n, 80]), null, chunk, leftChunks).data<float>().ToArray();
+        }
+
+        using var streaming = new StreamingEncoder(model, chunk, leftChunks, CPU, StreamingEncoder.Batcher(new object()));
+        var got = new List<float>();
+        int peeked = 0;
+        for (int at = 0; at < frames;)
+        {
+            int n = Math.Min(frames - at, rng.Next(1, 12));
+            got.AddRange(streaming.Accept(features.AsSpan(at * 80, n * 80)).Encoded);
+            at += n;
+            var ahead = streaming.Peek();
+            Assert.Equal(streaming.ReadyFrames(), ahead.Frames);
+            Assert.Equal(streaming.FramesEmitted, ahead.StartFrame);
+            if (ahead.Frames == 0) continue;
+            // What the stream would have given had it ended after these features.
+            var ended = Whole(at);
+            var expected = ended.AsSpan(ended.Length - ahead.Encoded.Length);
+            float worst = ahead.Encoded.Select((v, i) => Math.Abs(v - expected[i])).Max();
+            Assert.True(worst < 1e-4, $"peek after {at} frames: max difference {worst}");
+            peeked++;
+        }
+        got.AddRange(streaming.Complete().Encoded);
+        Assert.True(peeked > 3, $"{peeked} peeks");
+        var all = Whole(frames);
+        Assert.Equal(all.Length, got.Count);
+        Assert.True(all.Zip(got, (a, b) => Math.Abs(a - b)).Max() < 1e-4, "peeking changed the stream's output");
+    }
+
     [Fact]
     public async Task Accept_ConcurrentStreams_RunAsOneBatch_AndEachEqualsItsWholeEncoding()
     {

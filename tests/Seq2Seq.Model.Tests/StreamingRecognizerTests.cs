@@ -164,6 +164,47 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         Assert.True(phrases.Count(p => text.Contains(p.Text, StringComparison.Ordinal)) >= 3, said);
     }
 
+    [Fact]
+    public async Task Stream_EndpointChecksBetweenChunks_GiveTheSameFinalsSooner()
+    {
+        using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
+        // Phrases 0.6 s apart, fed 40 ms at a time as a microphone does: each pause ends a segment.
+        var phrases = new[] { 5, 7, 8, 9, 6 }.Select(i => tiny.Utterances[i]).ToList();
+        var audio = new List<float>();
+        foreach (var (path, _) in phrases)
+        {
+            audio.AddRange(await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync());
+            audio.AddRange(new float[9600]);
+        }
+        List<(int At, TranscriptUpdate Final)> Finals(int checkMilliseconds)
+        {
+            var options = new StreamingOptions { EndpointCheckMilliseconds = checkMilliseconds, Endpoints = new() { SilenceMilliseconds = 240 } };
+            using var stream = recognizer.CreateStream(options);
+            var finals = new List<(int, TranscriptUpdate)>();
+            for (int at = 0; at < audio.Count; at += 640)
+                finals.AddRange(stream.Accept(audio.ToArray().AsSpan(at, Math.Min(640, audio.Count - at))).Where(u => u.IsFinal).Select(u => (at, u)));
+            finals.AddRange(stream.Complete().Select(u => (audio.Count, u)));
+            return finals;
+        }
+        var atChunkEnds = Finals(0);
+        var between = Finals(40);
+        string said = string.Join(" | ", atChunkEnds.Zip(between, (a, b) => $"{a.Final.Text} @{a.At} / {b.Final.Text} @{b.At}"));
+        Assert.True(atChunkEnds.Count >= 4, said);
+        Assert.Equal(atChunkEnds.Select(f => f.Final.Text), between.Select(f => f.Final.Text));
+        Assert.All(atChunkEnds.Zip(between), p => Assert.True(p.Second.At <= p.First.At, said));
+        Assert.Contains(atChunkEnds.Zip(between), p => p.Second.At < p.First.At);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(-40)]
+    [InlineData(360)]
+    public void StreamingOptions_EndpointCheckNotAMultipleOf40OrPastTheChunk_IsRejectedByName(int milliseconds)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new StreamingOptions { EndpointCheckMilliseconds = milliseconds }.Validated());
+        Assert.Equal(nameof(StreamingOptions.EndpointCheckMilliseconds), e.ParamName);
+    }
+
     /// <summary>Feeds the audio to a new stream in pieces of <paramref name="piece"/> samples, then completes it.</summary>
     private static List<TranscriptUpdate> Stream(Recognizer recognizer, StreamingOptions options, float[] audio, int piece)
     {

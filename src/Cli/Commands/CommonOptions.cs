@@ -148,7 +148,7 @@ internal static class CommonOptions
 
     /// <summary>The streaming options, added to a command together and read into one <see cref="StreamingOptions"/>: the
     /// <see cref="Search"/> options, --chunk-ms, --final-search, --full-context-finals, --partial-search (when the verb
-    /// shows partials, with --partial-window-s and --partial-beam), --agreement-step, the endpoint rules (--endpoint-ms, --phrase-after-s, --phrase-pause-ms,
+    /// shows partials, with --partial-window-s and --partial-beam), --agreement-step, the endpoint rules (--endpoint-ms, --endpoint-check-ms, --phrase-after-s, --phrase-pause-ms,
     /// --max-segment-s) and --voice-gate.</summary>
     public sealed class Streaming(PartialMethod? partials = null)
     {
@@ -178,6 +178,11 @@ internal static class CommonOptions
         {
             Description = "Pause after words that ends a segment (its final comes then), in milliseconds.",
             DefaultValueFactory = _ => new EndpointRules().SilenceMilliseconds,
+        };
+        private readonly Option<int> _endpointCheck = new("--endpoint-check-ms")
+        {
+            Description = "How often pauses are also looked for between chunks (the audio since the last chunk encoded ahead of time), in milliseconds: a multiple of 40, at most --chunk-ms; 0: at chunk ends only.",
+            DefaultValueFactory = _ => new StreamingOptions().EndpointCheckMilliseconds,
         };
         private readonly Option<double> _phraseAfter = new("--phrase-after-s")
         {
@@ -214,6 +219,7 @@ internal static class CommonOptions
             }
             command.Options.Add(_step);
             command.Options.Add(_endpoint);
+            command.Options.Add(_endpointCheck);
             command.Options.Add(_phraseAfter);
             command.Options.Add(_phrasePause);
             command.Options.Add(_maxSegment);
@@ -227,7 +233,7 @@ internal static class CommonOptions
         {
             Search = _search.Read(parse), ChunkFrames = Math.Max(1, parse.GetValue(_chunk) / 40), FullContextFinals = parse.GetValue(_fullContext),
             PartialSearch = _partial is null ? new StreamingOptions().PartialSearch : parse.GetValue(_partial), VoiceGate = parse.GetValue(_gate),
-            AgreementStepSeconds = parse.GetValue(_step),
+            AgreementStepSeconds = parse.GetValue(_step), EndpointCheckMilliseconds = parse.GetValue(_endpointCheck),
             PartialWindowSeconds = _partial is null ? new StreamingOptions().PartialWindowSeconds : parse.GetValue(_window),
             PartialBeam = _partial is null ? new StreamingOptions().PartialBeam : parse.GetValue(_partialBeam),
             Endpoints = new EndpointRules

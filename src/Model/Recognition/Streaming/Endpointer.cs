@@ -16,8 +16,8 @@ internal sealed class Endpointer(EndpointRules rules, double framesPerSecond, bo
     private readonly int _phraseAfter = (int)(rules.PhraseAfterSeconds * framesPerSecond);
     private readonly int _maxFrames = (int)(rules.MaxSegmentSeconds * framesPerSecond);
 
-    /// <summary>CTC blanks since the last non-blank frame.</summary>
-    public int TrailingBlanks { get; private set; }
+    /// <summary>CTC blanks since the last non-blank frame (set back after a look at frames that are not kept).</summary>
+    public int TrailingBlanks { get; set; }
 
     /// <summary>Counts one encoder frame whose best CTC token is (not) blank.</summary>
     public void Observe(bool blank) => TrailingBlanks = blank ? TrailingBlanks + 1 : 0;
@@ -37,6 +37,11 @@ internal sealed class Endpointer(EndpointRules rules, double framesPerSecond, bo
             return Endpoint.Pause;
         return frames >= _maxFrames ? Endpoint.TooLong : Endpoint.None;
     }
+
+    /// <summary>Whether a pause can end the segment at encoder frame <paramref name="now"/>: with the voice gate, only
+    /// where the detector heard no loud frame in the last phrase pause (every rule needs that but a run of blanks as
+    /// long as <see cref="EndpointRules.SilenceMilliseconds"/>, which the next chunk's check finds).</summary>
+    public bool MayPause(long now, Func<long, long, bool> heardLoud) => !voiceGate || !heardLoud(now - _phraseFrames, now);
 
     private static int Frames(double seconds, double framesPerSecond) => (int)Math.Ceiling(seconds * framesPerSecond);
 }

@@ -59,6 +59,15 @@ internal sealed class StreamingEncoder : IDisposable
         return step;
     }
 
+    /// <summary>The encoder output of the frames ready beyond the last whole chunk (fewer than a chunk), computed as if
+    /// the stream ended there, without keeping them: they are encoded again, with the rest of their chunk, once it is
+    /// complete. What endpoint checks between chunks read. Caller holds the model's lock.</summary>
+    public EncoderStep Peek()
+    {
+        int frames = ReadyFrames();
+        return frames == 0 ? new EncoderStep([], [], 0, _nextFrame) : Run([this], frames, keep: false)[0];
+    }
+
     /// <summary>Forgets all history (the next frame is numbered 0 again) and frees the cache.</summary>
     public void Reset()
     {
@@ -67,8 +76,9 @@ internal sealed class StreamingEncoder : IDisposable
         _nextFrame = 0;
     }
 
-    // Encoder frames whose whole convolutional receptive field is in the pending features.
-    private int ReadyFrames() => (int)ConvSubsampling.OutputFrames(_pending.Count / _bins);
+    /// <summary>Encoder frames whose whole convolutional receptive field is in the pending features (after <see
+    /// cref="Accept"/>, fewer than a chunk).</summary>
+    public int ReadyFrames() => (int)ConvSubsampling.OutputFrames(_pending.Count / _bins);
 
     private EncoderStep Encode(int frames) => frames == 0 ? new EncoderStep([], [], 0, _nextFrame) : _batcher.Run((this, frames));
 
@@ -84,9 +94,9 @@ internal sealed class StreamingEncoder : IDisposable
     /// Encodes <paramref name="frames"/> more encoder frames (a multiple of the chunk, except at a stream's end) of each
     /// stream, as one batch, chunk by chunk: streams share the chunking, but not the position or the length of the cached
     /// history, so each row's history is padded on the left to the longest and the padding masked out. Caller holds the
-    /// model's lock.
+    /// model's lock. <paramref name="keep"/> false: nothing is consumed or cached (<see cref="Peek"/>).
     /// </summary>
-    internal static EncoderStep[] Run(IReadOnlyList<StreamingEncoder> streams, int frames)
+    internal static EncoderStep[] Run(IReadOnlyList<StreamingEncoder> streams, int frames, bool keep = true)
     {
         var first = streams[0];
         var (encoder, device, bins, chunk) = (first._encoder, first._device, first._bins, first._chunk);
@@ -112,7 +122,7 @@ internal sealed class StreamingEncoder : IDisposable
                 var (keys, values) = longest == 0 ? (null, null) : (History(streams, s => s._keys[i], longest), History(streams, s => s._values[i], longest));
                 var (output, k, v) = encoder.Blocks[i].ForwardChunk(piece, keys, values, mask);
                 piece = output;
-                for (int r = 0; r < b; r++) streams[r].Remember(i, k.narrow(0, r, 1), v.narrow(0, r, 1));
+                if (keep) for (int r = 0; r < b; r++) streams[r].Remember(i, k.narrow(0, r, 1), v.narrow(0, r, 1));
             }
             outputs.Add(encoder.Norm.call(piece));
         }
@@ -127,6 +137,7 @@ internal sealed class StreamingEncoder : IDisposable
             var s = streams[r];
             steps[r] = new EncoderStep(encodedData.AsSpan(r * frames * dim, frames * dim).ToArray(),
                 ctcData.AsSpan(r * frames * vocab, frames * vocab).ToArray(), frames, s._nextFrame);
+            if (!keep) continue;
             s._pending.RemoveRange(0, Math.Min(s._pending.Count, frames * ConvSubsampling.Stride * bins));
             s._nextFrame += frames;
         }

@@ -53,6 +53,12 @@ public sealed record StreamingOptions
     /// recording at its end as OpenAI's <c>transcribe()</c> does; our family streams either way. Default: true.</summary>
     public bool Live { get; init; } = true;
 
+    /// <summary>How often the endpoint rules also run between chunks, in milliseconds (a multiple of 40, at most the
+    /// chunk; 0: at chunk ends only). While a segment has words and the voice detector hears a pause starting, the frames
+    /// since the last chunk are encoded as if the stream ended there (not kept) and checked, so a final need not wait
+    /// for the chunk to fill. Live streams only (<see cref="Live"/>). Default: 40.</summary>
+    public int EndpointCheckMilliseconds { get; init; } = 40;
+
     /// <summary>When a segment ends (<see cref="EndpointRules"/>).</summary>
     public EndpointRules Endpoints { get; init; } = new();
 
@@ -60,6 +66,8 @@ public sealed record StreamingOptions
     public StreamingOptions Validated()
     {
         if (ChunkFrames is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(ChunkFrames), ChunkFrames, "must be 1–64");
+        if (EndpointCheckMilliseconds < 0 || EndpointCheckMilliseconds % 40 != 0 || EndpointCheckMilliseconds > 40 * ChunkFrames)
+            throw new ArgumentOutOfRangeException(nameof(EndpointCheckMilliseconds), EndpointCheckMilliseconds, "must be a multiple of 40, at most the chunk (0: off)");
         if (LeftChunks is < 0 or > 256) throw new ArgumentOutOfRangeException(nameof(LeftChunks), LeftChunks, "must be 0–256");
         ArgumentNullException.ThrowIfNull(Search);
         ArgumentNullException.ThrowIfNull(Endpoints);

@@ -39,6 +39,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
     private int _partialFrom;                     // segment frame where the attention partial's undecided stretch begins
     private string _partialHead = "";             // the attention partial's text before _partialFrom, decoded once
     private List<int> _partialTokens = [];        // the last reading of the stretch from _partialFrom: where the next starts
+    private long _checkedUpTo;                    // encoder frame up to which the endpoint rules last ran between chunks
 
     /// <summary>The most encoder frames one attention-partial decode has read so far (what bounds a partial's cost).</summary>
     internal int LargestPartialDecode { get; private set; }
@@ -87,7 +88,9 @@ internal sealed class StreamingRecognizer : IFeatureStream
     private List<TranscriptUpdate> Consume(EncoderStep step, bool end)
     {
         var updates = new List<TranscriptUpdate>();
-        for (int t = 0; t < step.Frames; t++)
+        // Frames an endpoint check between chunks already ended a segment with are not read again.
+        int read = (int)Math.Clamp(_segmentStart + _segmentEncoded.Count / _dim - step.StartFrame, 0, step.Frames);
+        for (int t = read; t < step.Frames; t++)
         {
             var ctc = step.CtcLogProbs.AsSpan(t * _vocab, _vocab);
             bool hasWords = _search.NBest()[0].Tokens.Length > 0;
@@ -116,6 +119,7 @@ internal sealed class StreamingRecognizer : IFeatureStream
         if (end && _search.NBest()[0].Tokens.Length > 0) FinishSegment(updates, _segmentEncoded.Count / _dim);
         else if (!end)
         {
+            CheckBetweenChunks(updates);
             bool heard = !_options.VoiceGate || HasSpeech(_segmentStart, _segmentStart + _segmentEncoded.Count / _dim);
             string ctcText = heard ? _owner.Tokenizer.Decode(_search.NBest()[0].Tokens) : "";
             // Attention partials are decoded again only when the CTC hypothesis moved (not through pauses).
@@ -132,6 +136,38 @@ internal sealed class StreamingRecognizer : IFeatureStream
         }
         if (end) ResetSegment(_segmentStart + _segmentEncoded.Count / _dim);
         return updates;
+    }
+
+    /// <summary>Every <see cref="StreamingOptions.EndpointCheckMilliseconds"/> between chunks, while the segment has words
+    /// and a pause may be starting: the frames ready since the last chunk are encoded as if the stream ended there (not
+    /// kept: <see cref="StreamingEncoder.Peek"/>) and the endpoint rules run over them; a pause found there ends the
+    /// segment up to a chunk sooner than the chunk's own check would (those frames become the segment's last). Live
+    /// streams only: a recording read as fast as it can be has no one waiting for its finals.</summary>
+    private void CheckBetweenChunks(List<TranscriptUpdate> updates)
+    {
+        int frames = _segmentEncoded.Count / _dim, every = _options.EndpointCheckMilliseconds / 40;
+        long emitted = _encoder.FramesEmitted, now = emitted + _encoder.ReadyFrames();
+        if (every == 0 || !_options.Live || now - Math.Max(_checkedUpTo, emitted) < every || _search.NBest()[0].Tokens.Length == 0) return;
+        _checkedUpTo = now;
+        if (!_endpoints.MayPause(now, HeardLoud)) return;
+        EncoderStep ahead;
+        lock (_gate) ahead = _encoder.Peek();
+        int blanks = _endpoints.TrailingBlanks;
+        for (int t = 0; t < ahead.Frames; t++)
+        {
+            _endpoints.Observe(ArgMax(ahead.CtcLogProbs.AsSpan(t * _vocab, _vocab)) == SpeechModel.Blank);
+            if (_endpoints.Check(_segmentStart, frames + t + 1, HasSpeech, HeardLoud) != Endpoint.Pause) continue;
+            _segmentEncoded.AddRange(ahead.Encoded.AsSpan(0, (t + 1) * _dim));
+            for (int u = 0; u <= t; u++)
+            {
+                var ctc = ahead.CtcLogProbs.AsSpan(u * _vocab, _vocab);
+                _segmentCtc.AddRange(ctc);
+                _search.Advance(ctc);
+            }
+            FinishSegment(updates, frames + t + 1);
+            return;
+        }
+        _endpoints.TrailingBlanks = blanks;
     }
 
     /// <summary>The segment so far decoded by the joint search with <see cref="StreamingOptions.PartialBeam"/>
