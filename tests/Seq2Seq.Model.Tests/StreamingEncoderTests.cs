@@ -83,7 +83,7 @@ public sealed class StreamingEncoderTests
             if (ahead.Frames == 0) continue;
             // What the stream would have given had it ended after these features.
             var ended = Whole(at);
-            var expected = ended.AsSpan(ended.Length - ahead.Encoded.Length);
+            var expected = ended[(ended.Length - ahead.Encoded.Length)..];
             float worst = ahead.Encoded.Select((v, i) => Math.Abs(v - expected[i])).Max();
             Assert.True(worst < 1e-4, $"peek after {at} frames: max difference {worst}");
             peeked++;
