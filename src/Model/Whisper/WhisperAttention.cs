@@ -53,8 +53,19 @@ internal sealed class WhisperAttention : nn.Module<Tensor, Tensor?, Tensor?, Ten
         return @out.call(w.matmul(vh).permute(0, 2, 1, 3).flatten(2));
     }
 
-    /// <summary>Queries of x (B, T, D) attending to keys/values (B, S, D) -> (B, T, D).</summary>
-    public Tensor Attend(Tensor x, Tensor k, Tensor v, Tensor? mask) => AttendWithScores(x, k, v, mask).Output;
+    /// <summary>Queries of x (B, T, D) attending to keys/values (B, S, D) -> (B, T, D). Without a mask (the encoder, the
+    /// cross-attention of several queries) through libtorch's fused scaled-dot-product attention, as openai-whisper does
+    /// where torch has it: the (B, H, T, S) weights of a 30 s window are never written out.</summary>
+    public Tensor Attend(Tensor x, Tensor k, Tensor v, Tensor? mask)
+    {
+        if (mask is not null || x.shape[1] == 1) return AttendWithScores(x, k, v, mask).Output;   // a decoder step: nothing to fuse
+        var q = query.call(x);
+        long b = q.shape[0], t = q.shape[1], s = k.shape[1];
+        var qh = q.view(b, t, _heads, -1).transpose(1, 2);                  // (B, H, T, D/H)
+        var kh = k.view(b, s, _heads, -1).transpose(1, 2);                  // (B, H, S, D/H)
+        var vh = v.view(b, s, _heads, -1).transpose(1, 2);                  // (B, H, S, D/H)
+        return @out.call(nn.functional.scaled_dot_product_attention(qh, kh, vh).transpose(1, 2).flatten(2));
+    }
 
     /// <summary>As <see cref="Attend"/>, also returning the pre-softmax scores (B, H, T, S) (word alignment reads them).</summary>
     public (Tensor Output, Tensor Scores) AttendWithScores(Tensor x, Tensor k, Tensor v, Tensor? mask)
