@@ -28,8 +28,10 @@ public sealed class WorkerTests(ServeFixture fixture) : IClassFixture<ServeFixtu
         var second = StartWorker(redis, "--claim-after-s", "2");
         try
         {
-            await Until(async () => (await Task.WhenAll(ids.Values.Select(id => db.KeyExistsAsync($"s2s:result:{id}")))).All(x => x),
-                "not every job got a result", TimeSpan.FromMinutes(3));
+            // A worker stores a job's result, then acknowledges it: wait for both before stopping it.
+            await Until(async () => (await Task.WhenAll(ids.Values.Select(id => db.KeyExistsAsync($"s2s:result:{id}")))).All(x => x)
+                && (await db.StreamPendingAsync("s2s:jobs", "workers")).PendingMessageCount == 0,
+                "not every job got a result and was acknowledged", TimeSpan.FromMinutes(3));
         }
         finally { second.Kill(); }
         var results = await Task.WhenAll(ids.Values.Select(async id => JsonDocument.Parse((string)(await db.StringGetAsync($"s2s:result:{id}"))!).RootElement));

@@ -146,13 +146,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
         // Phrases 0.15 s apart: never an endpoint, so only the segment limit ends segments; a cut at the limit itself
         // would fall inside words.
-        var phrases = new[] { 5, 7, 8, 9, 6 }.Select(i => tiny.Utterances[i]).ToList();
-        var audio = new List<float>();
-        foreach (var (path, _) in phrases)
-        {
-            audio.AddRange(await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync());
-            audio.AddRange(new float[2400]);
-        }
+        var (phrases, audio) = await Phrases(2400);
         var options = new StreamingOptions { VoiceGate = false, Endpoints = new() { MaxSegmentSeconds = 2, SilenceMilliseconds = 5000 } };
         var finals = Stream(recognizer, options, [.. audio], 1600).Where(u => u.IsFinal).ToList();
         string said = string.Join(" | ", finals.Select(f => $"{f.Text} [{f.Start.TotalSeconds:F2}–{f.End.TotalSeconds:F2}]"));
@@ -169,13 +163,7 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     {
         using var recognizer = Recognizer.Load(tiny.ModelPath, DeviceChoice.Cpu);
         // Phrases 0.6 s apart, fed 40 ms at a time as a microphone does: each pause ends a segment.
-        var phrases = new[] { 5, 7, 8, 9, 6 }.Select(i => tiny.Utterances[i]).ToList();
-        var audio = new List<float>();
-        foreach (var (path, _) in phrases)
-        {
-            audio.AddRange(await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync());
-            audio.AddRange(new float[9600]);
-        }
+        var (_, audio) = await Phrases(9600);
         List<(int At, TranscriptUpdate Final)> Finals(int checkMilliseconds)
         {
             var options = new StreamingOptions { EndpointCheckMilliseconds = checkMilliseconds, Endpoints = new() { SilenceMilliseconds = 240 } };
@@ -203,6 +191,19 @@ public sealed class StreamingRecognizerTests(TinyModelFixture tiny)
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new StreamingOptions { EndpointCheckMilliseconds = milliseconds }.Validated());
         Assert.Equal(nameof(StreamingOptions.EndpointCheckMilliseconds), e.ParamName);
+    }
+
+    /// <summary>Five of the fixture's phrases, each followed by <paramref name="gap"/> samples of silence.</summary>
+    private async Task<(List<(string Path, string Text)> Phrases, List<float> Audio)> Phrases(int gap)
+    {
+        var phrases = new[] { 5, 7, 8, 9, 6 }.Select(i => tiny.Utterances[i]).ToList();
+        var audio = new List<float>();
+        foreach (var (path, _) in phrases)
+        {
+            audio.AddRange(await new FileAudioSource(path).ReadAsync().ResampleAsync().ToArrayAsync());
+            audio.AddRange(new float[gap]);
+        }
+        return (phrases, audio);
     }
 
     /// <summary>Feeds the audio to a new stream in pieces of <paramref name="piece"/> samples, then completes it.</summary>
