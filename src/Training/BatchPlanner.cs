@@ -37,11 +37,13 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
     /// short recording gives, are as common as windows of many), a pause of <paramref name="gapSeconds"/> after each
     /// utterance, at most <paramref name="maxTokens"/> text tokens — <paramref name="windowsPerBatch"/> windows per batch.
     /// A share <paramref name="shortShare"/> of the batches are short: their windows hold at most
-    /// <paramref name="shortSeconds"/>.</summary>
+    /// <paramref name="shortSeconds"/>. With <paramref name="packSeconds"/> 0 each window holds one utterance and
+    /// the batches are length buckets.</summary>
     public List<Item[]> PlanWindows(int epoch, double packSeconds, double gapSeconds, int maxTokens, int windowsPerBatch,
         double shortShare = 0, double shortSeconds = 8)
     {
         var rng = new Random(Seeds.Mix(options.Seed, epoch));
+        if (packSeconds <= 0) return OneUtterancePerWindow(rng, windowsPerBatch, shortShare);
         var items = Draw(rng).OrderBy(_ => rng.Next()).ToList();
         var batches = new List<Item[]>();
         var batch = new List<Item>();
@@ -69,6 +71,17 @@ internal sealed class BatchPlanner(IReadOnlyList<Utterance> corpus, IReadOnlyLis
         }
         if (batch.Count > 0) batches.Add([.. batch]);
         return batches;
+    }
+
+    /// <summary>Windows of one utterance each, in length buckets (sorted by length, random tie-break, cut every
+    /// <paramref name="windowsPerBatch"/>, the batches shuffled): a short batch's encoder then reads little more than its
+    /// utterances.</summary>
+    private List<Item[]> OneUtterancePerWindow(Random rng, int windowsPerBatch, double shortShare)
+    {
+        var sorted = Draw(rng).OrderBy(it => it.Seconds).ThenBy(_ => rng.Next()).ToList();
+        return [.. sorted.Chunk(windowsPerBatch)
+            .Select(chunk => { bool isShort = rng.NextDouble() < shortShare; return chunk.Select((it, w) => it with { Window = w, Short = isShort }).ToArray(); })
+            .OrderBy(_ => rng.Next())];
     }
 
     /// <summary>An item's audio as the model hears it: played at its speed, noise mixed in with the configured probability.</summary>

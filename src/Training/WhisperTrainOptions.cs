@@ -41,7 +41,7 @@ public sealed record WhisperTrainOptions
     public string Language { get; init; } = "en";
 
     /// <summary>Windows are filled with utterances up to a random length of at most this many seconds (0: one
-    /// utterance per window). Default: 28.</summary>
+    /// utterance per window, the batches in length buckets). Default: 28.</summary>
     public double PackSeconds { get; init; } = 28;
 
     /// <summary>Pause after each utterance in a window, in seconds. Default: 0.3.</summary>
